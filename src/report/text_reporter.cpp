@@ -1,0 +1,332 @@
+#include <algorithm>
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/diagnostic.hpp"
+#include "core/severity.hpp"
+#include "report/reporter.hpp"
+#include "rules/rule_meta.hpp"
+
+namespace fermata::report {
+namespace {
+
+constexpr size_t kTabStop = 8;
+constexpr size_t kMaxShownCodePoints = 200;
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026
+constexpr std::string_view kArrow = "\xE2\x86\xB3";     // U+21B3
+
+bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+size_t count_code_points(std::string_view text) {
+  size_t count = 0;
+  for (char c : text) {
+    if (!is_continuation(c)) ++count;
+  }
+  return count;
+}
+
+/// Byte offset of code point `index` (0-based), or text.size() past the end.
+size_t offset_of_code_point(std::string_view text, size_t index) {
+  size_t offset = 0;
+  for (size_t seen = 0; seen < index && offset < text.size(); ++seen) {
+    ++offset;
+    while (offset < text.size() && is_continuation(text[offset])) ++offset;
+  }
+  return offset;
+}
+
+/// Scanned files are hostile: a control character in a message or snippet could move the
+/// cursor, recolour or retitle the reader's terminal. Tabs are expanded, everything else in
+/// C0, DEL and C1 shows as '?'.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t column = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == '\t') {
+      const size_t spaces = kTabStop - column % kTabStop;
+      out.append(spaces, ' ');
+      column += spaces;
+      continue;
+    }
+    if (byte < 0x20 || byte == 0x7F) {
+      out += '?';
+    } else if (byte == 0xC2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      out += '?';
+      ++i;
+    } else {
+      out += static_cast<char>(byte);
+      if (is_continuation(static_cast<char>(byte))) continue;
+    }
+    ++column;
+  }
+  return out;
+}
+
+class Style {
+ public:
+  explicit Style(bool color) : color_(color) {}
+
+  [[nodiscard]] std::string severity(core::Severity severity) const {
+    std::string label(core::to_string(severity));
+    for (auto& c : label) c = static_cast<char>(c - ('a' - 'A'));
+    return wrap(label, severity_code(severity));
+  }
+  [[nodiscard]] std::string path(std::string_view text) const { return wrap(text, "1"); }
+  [[nodiscard]] std::string heading(std::string_view text) const { return wrap(text, "1"); }
+  [[nodiscard]] std::string dim(std::string_view text) const { return wrap(text, "2"); }
+  [[nodiscard]] std::string bad(std::string_view text) const { return wrap(text, "1;31"); }
+  [[nodiscard]] std::string good(std::string_view text) const { return wrap(text, "1;32"); }
+
+ private:
+  static std::string_view severity_code(core::Severity severity) {
+    switch (severity) {
+      case core::Severity::kCritical: return "1;31";
+      case core::Severity::kHigh: return "31";
+      case core::Severity::kMedium: return "33";
+      case core::Severity::kLow: return "36";
+      case core::Severity::kInfo: return "2";
+    }
+    return "2";
+  }
+  [[nodiscard]] std::string wrap(std::string_view text, std::string_view code) const {
+    if (!color_) return std::string(text);
+    return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
+  }
+  bool color_;
+};
+
+class TextWriter {
+ public:
+  TextWriter(const Report& report, std::ostream& out, const ReporterOptions& options)
+      : report_(report), out_(out), style_(options.color) {}
+
+  void write() {
+    write_open_findings();
+    write_suppressed();
+    write_diagnostics();
+    write_summary();
+  }
+
+ private:
+  /// Every string that came from the scanned repository passes through here.
+  [[nodiscard]] std::string clean(std::string_view text) const {
+    return printable(report_.redactor.redact(text));
+  }
+
+  [[nodiscard]] std::string location(const core::SourceLoc& loc) const {
+    return style_.path(clean(core::to_string(loc)));
+  }
+
+  [[nodiscard]] std::string title_of(const rules::Finding& finding) const {
+    const rules::RuleMeta* meta = report_.rule(finding.rule_id);
+    return meta == nullptr ? std::string() : meta->title;
+  }
+
+  /// 0..6 for L1..L7, 7 for a finding whose rule names no known layer.
+  [[nodiscard]] size_t layer_of(const rules::Finding& finding) const {
+    const rules::RuleMeta* meta = report_.rule(finding.rule_id);
+    if (meta == nullptr || meta->maestro.empty()) return 7;
+    const std::string& layer = meta->maestro.front();
+    if (layer.size() == 2 && layer[0] == 'L' && layer[1] >= '1' && layer[1] <= '7') {
+      return static_cast<size_t>(layer[1] - '1');
+    }
+    return 7;
+  }
+
+  void write_finding_header(const rules::Finding& finding) {
+    out_ << location(finding.loc) << "  " << style_.severity(finding.severity) << "  "
+         << clean(finding.rule_id);
+    const std::string title = title_of(finding);
+    if (!title.empty()) out_ << "  " << clean(title);
+    out_ << "\n    " << clean(finding.message) << "\n";
+  }
+
+  void write_open_findings() {
+    std::array<std::vector<const rules::Finding*>, 8> groups;
+    bool any = false;
+    for (const auto& finding : report_.findings) {
+      if (finding.state != rules::FindingState::kOpen) continue;
+      groups[layer_of(finding)].push_back(&finding);
+      any = true;
+    }
+    if (!any) out_ << "No open findings.\n\n";
+    for (size_t layer = 0; layer < groups.size(); ++layer) {
+      if (groups[layer].empty()) continue;
+      std::string name = "Other";
+      if (layer < 7) {
+        const std::string id = "L" + std::to_string(layer + 1);
+        name = id + " " + rules::maestro_layer_name(id);
+      }
+      out_ << style_.heading(name + " (" + std::to_string(groups[layer].size()) + ")") << "\n\n";
+      for (const rules::Finding* finding : groups[layer]) {
+        write_finding_header(*finding);
+        write_source_line(finding->loc);
+        for (const auto& step : finding->evidence) {
+          out_ << "    " << kArrow << " " << location(step.loc) << " " << clean(step.message)
+               << "\n";
+        }
+        out_ << "\n";
+      }
+    }
+  }
+
+  /// The offending line with a caret under the column. The caret is placed by measuring the
+  /// masked, tab-expanded text before the column, because masking changes widths.
+  void write_source_line(const core::SourceLoc& loc) {
+    if (report_.sources == nullptr || !loc.valid()) return;
+    const std::string raw = report_.sources->line(loc.file, loc.span.line);
+    if (raw.empty()) return;
+    std::string shown = clean(raw);
+    const size_t width = count_code_points(shown);
+    size_t caret = 0;
+    const bool has_caret = loc.span.column > 0;
+    if (has_caret) {
+      const std::string before =
+          clean(raw.substr(0, offset_of_code_point(raw, loc.span.column - 1)));
+      caret = std::min(count_code_points(before), width);
+    }
+    if (width > kMaxShownCodePoints) {
+      // Keep the caret in view: start the window some way before it when it lies far right.
+      size_t start = 0;
+      if (caret + 20 > kMaxShownCodePoints) start = caret - kMaxShownCodePoints / 2;
+      const size_t from = offset_of_code_point(shown, start);
+      const size_t to = offset_of_code_point(shown, start + kMaxShownCodePoints);
+      std::string window;
+      if (start > 0) {
+        window += kEllipsis;
+        caret = caret - start + 1;
+      }
+      window += shown.substr(from, to - from);
+      if (to < shown.size()) window += kEllipsis;
+      shown = std::move(window);
+    }
+    const std::string number = std::to_string(loc.span.line);
+    out_ << "    " << style_.dim(number + " |") << " " << shown << "\n";
+    if (has_caret) {
+      out_ << "    " << style_.dim(std::string(number.size(), ' ') + " |") << " "
+           << std::string(caret, ' ') << "^\n";
+    }
+  }
+
+  void write_suppressed() {
+    std::vector<const rules::Finding*> suppressed;
+    for (const auto& finding : report_.findings) {
+      if (finding.state != rules::FindingState::kOpen) suppressed.push_back(&finding);
+    }
+    if (suppressed.empty()) return;
+    out_ << style_.heading("Suppressed (" + std::to_string(suppressed.size()) + ")") << "\n\n";
+    for (const rules::Finding* finding : suppressed) {
+      write_finding_header(*finding);
+      const bool baselined = finding->state == rules::FindingState::kBaselined;
+      out_ << "    " << (baselined ? "baselined" : "suppressed");
+      if (!finding->suppression_reason.empty()) out_ << ": " << clean(finding->suppression_reason);
+      out_ << "\n\n";
+    }
+  }
+
+  void write_diagnostics() {
+    if (report_.diagnostics.empty()) return;
+    out_ << style_.heading("Diagnostics (" + std::to_string(report_.diagnostics.size()) + ")")
+         << "\n\n";
+    for (const auto& diagnostic : report_.diagnostics) {
+      // format_diagnostic joins notes with line breaks; clean each line on its own so those
+      // breaks survive while any from the input do not.
+      std::string text = report_.redactor.redact(core::format_diagnostic(diagnostic));
+      const std::string where = report_.redactor.redact(core::to_string(diagnostic.loc));
+      if (!where.empty() && text.starts_with(where)) {
+        out_ << style_.path(printable(where));
+        text.erase(0, where.size());
+      }
+      size_t start = 0;
+      while (start <= text.size()) {
+        const size_t end = std::min(text.find('\n', start), text.size());
+        out_ << printable(text.substr(start, end - start)) << "\n";
+        start = end + 1;
+      }
+    }
+    out_ << "\n";
+  }
+
+  void write_summary() {
+    std::array<size_t, 5> by_severity{};
+    size_t suppressed = 0;
+    size_t baselined = 0;
+    size_t blocking = 0;
+    for (const auto& finding : report_.findings) {
+      if (finding.state == rules::FindingState::kSuppressed) {
+        ++suppressed;
+      } else if (finding.state == rules::FindingState::kBaselined) {
+        ++baselined;
+      } else {
+        ++by_severity[static_cast<size_t>(finding.severity)];
+        if (finding.blocking) ++blocking;
+      }
+    }
+    size_t errors = 0;
+    size_t warnings = 0;
+    for (const auto& diagnostic : report_.diagnostics) {
+      if (diagnostic.level == core::DiagLevel::kError) ++errors;
+      if (diagnostic.level == core::DiagLevel::kWarning) ++warnings;
+    }
+    out_ << style_.heading("Summary") << "\n";
+    out_ << "  files:       " << report_.files_discovered << " scanned, "
+         << report_.artifacts.size() << " parsed\n";
+    out_ << "  findings:    ";
+    const std::array kOrder = {core::Severity::kCritical, core::Severity::kHigh,
+                               core::Severity::kMedium, core::Severity::kLow,
+                               core::Severity::kInfo};
+    for (size_t i = 0; i < kOrder.size(); ++i) {
+      if (i > 0) out_ << ", ";
+      out_ << by_severity[static_cast<size_t>(kOrder[i])] << " " << core::to_string(kOrder[i]);
+    }
+    out_ << "; " << suppressed << " suppressed, " << baselined << " baselined\n";
+    out_ << "  blocking:    " << blocking << "\n";
+    out_ << "  diagnostics: " << report_.diagnostics.size() << " (" << errors << " "
+         << plural(errors, "error", "errors") << ", " << warnings << " "
+         << plural(warnings, "warning", "warnings") << ")\n";
+    out_ << verdict(blocking) << "\n";
+  }
+
+  [[nodiscard]] std::string verdict(size_t blocking) const {
+    if (report_.exit_code == 2) return style_.bad("FAILED: the scan could not complete");
+    if (report_.fail_on_none) return "gate disabled";
+    if (blocking > 0) {
+      return style_.bad("FAILED: " + std::to_string(blocking) + " " +
+                        plural(blocking, "finding", "findings") + " at or above " +
+                        std::string(core::to_string(report_.fail_on)));
+    }
+    return style_.good("passed");
+  }
+
+  static std::string plural(size_t n, std::string_view one, std::string_view many) {
+    return std::string(n == 1 ? one : many);
+  }
+
+  const Report& report_;
+  std::ostream& out_;
+  Style style_;
+};
+
+}  // namespace
+
+void write_text(const Report& report, std::ostream& out, const ReporterOptions& options) {
+  TextWriter(report, out, options).write();
+}
+
+std::string canonical_line(const rules::Finding& finding) {
+  std::string message = finding.message;
+  for (auto& c : message) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return finding.loc.file + ":" + std::to_string(finding.loc.span.line) + ":" +
+         std::to_string(finding.loc.span.column) + ": " +
+         std::string(core::to_string(finding.severity)) + ": " + finding.rule_id + ": " + message;
+}
+
+}  // namespace fermata::report
