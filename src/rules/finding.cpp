@@ -1,0 +1,12 @@
+#include "rules/finding.hpp"
+
+#include <tuple>
+
+namespace fermata::rules {
+
+bool finding_less(const Finding& a, const Finding& b) {
+  return std::tie(a.loc.file, a.loc.span.line, a.loc.span.column, a.rule_id, a.message) <
+         std::tie(b.loc.file, b.loc.span.line, b.loc.span.column, b.rule_id, b.message);
+}
+
+}  // namespace fermata::rules
