@@ -1,0 +1,231 @@
+// End-to-end tests of the command line, run in-process on the demo and on temporary trees.
+#include "cli/cli.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+Run fermata_run(std::vector<std::string> args) {
+  args.insert(args.begin(), "fermata");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out;
+  std::ostringstream err;
+  Run run;
+  run.code = fermata::cli::run(static_cast<int>(argv.size()), argv.data(), out, err, {});
+  run.out = out.str();
+  run.err = err.str();
+  return run;
+}
+
+std::string source(const std::string& relative) {
+  return std::string(FERMATA_SOURCE_DIR) + "/" + relative;
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() /
+           ("fermata-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  void write(const std::string& relative, const std::string& content) const {
+    fs::create_directories((path / relative).parent_path());
+    std::ofstream(path / relative, std::ios::binary) << content;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the demo scan blocks on its high-risk findings and names exact lines") {
+  Run run = fermata_run({"scan", source("fixtures/demo"), "--no-progress"});
+  CHECK(run.code == 1);
+  CHECK(run.out.find("L7 Agent Ecosystem") != std::string::npos);
+  CHECK(run.out.find("mcp-remote-server-insecure-transport") != std::string::npos);
+  CHECK(run.out.find("FAILED") != std::string::npos);
+  CHECK(run.err.empty());
+}
+
+TEST_CASE("several formats in one run: text to the terminal, SARIF and JSON to files") {
+  TempDir tmp;
+  const std::string sarif = (tmp.path / "out.sarif").string();
+  const std::string json = (tmp.path / "out.json").string();
+  Run run = fermata_run({"scan", source("fixtures/demo"), "--format", "text", "--format", "sarif",
+                         "--output", sarif, "-f", "json", "-o", json});
+  CHECK(run.code == 1);
+  CHECK(run.out.find("mcp-") != std::string::npos);
+  auto sarif_doc = nlohmann::json::parse(slurp(sarif));
+  CHECK(sarif_doc["version"] == "2.1.0");
+  CHECK(!sarif_doc["runs"][0]["results"].empty());
+  auto json_doc = nlohmann::json::parse(slurp(json));
+  CHECK(json_doc["findings"].size() == sarif_doc["runs"][0]["results"].size());
+}
+
+TEST_CASE("--fail-on decides the exit code") {
+  CHECK(fermata_run({"scan", source("fixtures/demo"), "--fail-on", "none", "-f", "json"}).code ==
+        0);
+  CHECK(
+      fermata_run({"scan", source("fixtures/demo"), "--fail-on", "critical", "-f", "json"}).code ==
+      1);
+  CHECK(fermata_run({"scan", source("fixtures/demo"), "--fail-on", "severe"}).code == 2);
+}
+
+TEST_CASE(
+    "a clean tree exits 0; a malformed file is a diagnostic and the others are still scanned") {
+  TempDir tmp;
+  tmp.write(".mcp.json", R"({"mcpServers": {"ok": {"command": "node", "args": ["index.js"]}}})");
+  Run clean = fermata_run({"scan", tmp.path.string(), "-f", "text"});
+  CHECK(clean.code == 0);
+  CHECK(clean.out.find("passed") != std::string::npos);
+
+  tmp.write(".cursor/mcp.json",
+            "{\n  \"mcpServers\": {\n    \"x\": { \"url\": \"http://h.example/mcp\" \n  }\n");
+  tmp.write(".vscode/mcp.json",
+            R"({"servers": {"y": {"type": "http", "url": "http://other.example/mcp"}}})");
+  Run broken = fermata_run({"scan", tmp.path.string(), "-f", "json"});
+  CHECK(broken.code == 1);
+  auto doc = nlohmann::json::parse(broken.out);
+  REQUIRE(doc["diagnostics"].size() == 1);
+  CHECK(doc["diagnostics"][0]["location"]["file"] == ".cursor/mcp.json");
+  CHECK(doc["diagnostics"][0]["location"]["line"] == 5);
+  bool other_found = false;
+  for (const auto& f : doc["findings"])
+    other_found = other_found || f["location"]["file"] == ".vscode/mcp.json";
+  CHECK(other_found);
+  CHECK(fermata_run({"scan", tmp.path.string(), "-f", "json", "--allow-parse-errors", "--fail-on",
+                     "critical"})
+            .code == 0);
+}
+
+TEST_CASE("usage and configuration errors exit 2") {
+  CHECK(fermata_run({"scan", "/definitely/not/here"}).code == 2);
+  CHECK(fermata_run({"scan", source("fixtures/demo"), "-f", "yaml"}).code == 2);
+  CHECK(fermata_run({"scan", source("fixtures/demo"), "-f", "text", "-f", "json"}).code == 2);
+  CHECK(fermata_run({"frobnicate"}).code == 2);
+
+  TempDir rules;
+  rules.write("bad/custom-rule.yaml",
+              "id: custom-rule\ntitle: x\nseverity: high\nmaestro: [L7]\nowasp: [T2]\n"
+              "description: d\nremediation: r\nmatch:\n  entity: mcp_server\n"
+              "  where: nmae == \"x\"\nmessage: m\n");
+  Run bad =
+      fermata_run({"scan", source("fixtures/demo"), "--rules", (rules.path / "bad").string()});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("custom-rule.yaml:10:10: error: in 'where': unknown attribute 'nmae'") !=
+        std::string::npos);
+}
+
+TEST_CASE("user rule directories add rules in the same language") {
+  TempDir rules;
+  rules.write("custom-stdio-node.yaml",
+              "id: custom-stdio-node\ntitle: Node servers\nseverity: low\n"
+              "maestro: [L7]\nowasp: [T17]\ndescription: Node.\nremediation: None.\n"
+              "match:\n  entity: mcp_server\n  where: command == \"node\"\n  at: command\n"
+              "message: \"{name} runs node\"\n");
+  TempDir repo;
+  repo.write(".mcp.json",
+             "{\"mcpServers\": {\"n\": {\"command\": \"node\", \"args\": [\"a.js\"]}}}");
+  Run run = fermata_run({"scan", repo.path.string(), "--rules", rules.path.string(), "-f", "json"});
+  CHECK(run.code == 0);
+  auto doc = nlohmann::json::parse(run.out);
+  REQUIRE(doc["findings"].size() == 1);
+  CHECK(doc["findings"][0]["rule_id"] == "custom-stdio-node");
+  CHECK(doc["findings"][0]["message"] == "n runs node");
+}
+
+TEST_CASE("rules, explain, schema and version") {
+  Run list = fermata_run({"rules"});
+  CHECK(list.code == 0);
+  CHECK(list.out.find("mcp-hardcoded-secret") != std::string::npos);
+  Run explain = fermata_run({"explain", "mcp-hardcoded-secret"});
+  CHECK(explain.code == 0);
+  CHECK(explain.out.find("Remediation:") != std::string::npos);
+  CHECK(explain.out.find("L2 Data Operations") != std::string::npos);
+  CHECK(fermata_run({"explain", "no-such-rule"}).code == 2);
+  Run version = fermata_run({"--version"});
+  CHECK(version.code == 0);
+  CHECK(version.out.find("fermata ") == 0);
+  CHECK(fermata_run({"rules", "validate", source("rules")}).code == 0);
+}
+
+TEST_CASE("docs/rules.md and docs/entity-schema.md are generated from the rules and are current") {
+  Run rules = fermata_run({"rules", "--format", "markdown"});
+  CHECK_MESSAGE(rules.out == slurp(source("docs/rules.md")),
+                "docs/rules.md is stale: run `fermata rules --format markdown > docs/rules.md`");
+  Run schema = fermata_run({"rules", "schema"});
+  CHECK_MESSAGE(
+      schema.out == slurp(source("docs/entity-schema.md")),
+      "docs/entity-schema.md is stale: run `fermata rules schema > docs/entity-schema.md`");
+}
+
+TEST_CASE("a planted secret never appears in any output format") {
+  TempDir repo;
+  const std::string secret = std::string("ghp_") + "Zq8LmN3vB7xK2pR9tW4yH6jD1fG5sA0cE8uI";
+  repo.write(".mcp.json",
+             "{\"mcpServers\": {\"gh\": {\"command\": \"npx\", \"args\": [\"-y\", \"pkg\", "
+             "\"--token\", \"" +
+                 secret + "\"], \"env\": {\"GITHUB_TOKEN\": \"" + secret + "\"}}}}");
+  for (const std::string format : {"text", "json", "sarif"}) {
+    Run run = fermata_run({"scan", repo.path.string(), "-f", format});
+    CHECK(run.code == 1);
+    CHECK_MESSAGE(run.out.find(secret) == std::string::npos, format << " leaked the secret");
+    CHECK_MESSAGE(run.out.find(secret.substr(4)) == std::string::npos,
+                  format << " leaked the secret's body");
+    CHECK(run.out.find("mcp-hardcoded-secret") != std::string::npos);
+  }
+}
+
+TEST_CASE("the demo's findings are exactly the planted threats, at their lines") {
+  // fixtures/demo/README.md lists the planted threats; expected.txt holds them in the
+  // canonical one-line form. Clean lines (loopback server, ${input:} references, pinned
+  // servers) must stay quiet.
+  Run run = fermata_run({"scan", source("fixtures/demo"), "-f", "json"});
+  REQUIRE(run.code == 1);
+  auto doc = nlohmann::json::parse(run.out);
+  std::vector<std::string> actual;
+  for (const auto& f : doc["findings"]) {
+    actual.push_back(f["location"]["file"].get<std::string>() + ":" + std::to_string(f["location"]["line"].get<int>()) +
+                     ":" + std::to_string(f["location"]["column"].get<int>()) + ": " +
+                     f["severity"].get<std::string>() + ": " + f["rule_id"].get<std::string>());
+  }
+  std::vector<std::string> expected;
+  std::istringstream lines(slurp(source("fixtures/demo/expected.txt")));
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty()) expected.push_back(line);
+  }
+  std::sort(actual.begin(), actual.end());
+  std::sort(expected.begin(), expected.end());
+  CHECK(actual == expected);
+  CHECK(doc["diagnostics"].empty());
+}
