@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what fermata needs to build (and, with --test, to run its test suite) from
+# Debian's packages, then configures and builds it in build/. Safe to run again: packages
+# already present are not reinstalled and the build is incremental.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_packages=(g++ cmake ninja-build pkg-config git
+                libyaml-cpp-dev libtomlplusplus-dev libre2-dev nlohmann-json3-dev libcli11-dev
+                libgit2-dev doctest-dev)
+test_packages=(nodejs npm)
+
+packages=("${build_packages[@]}")
+build_type=RelWithDebInfo
+werror=OFF
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=("${test_packages[@]}")
+  werror=ON
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "fermata: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="$build_type" -DFERMATA_WERROR="$werror" >/dev/null
+cmake --build build --parallel "$(nproc)"
