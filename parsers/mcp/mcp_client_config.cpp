@@ -64,6 +64,25 @@ bool mcp_file_name(std::string_view name) {
          ends_with(name, ".json");
 }
 
+/// The transport a config's `type` names, in the clients' several spellings.
+std::string transport_for_type(const std::string& type) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kTypes = {{
+      {"stdio", "stdio"},
+      {"local", "stdio"},
+      {"sse", "sse"},
+      {"http", "http"},
+      {"remote", "http"},
+      {"streamable-http", "streamable-http"},
+      {"streamablehttp", "streamable-http"},
+      {"streamable_http", "streamable-http"},
+      {"ws", "websocket"},
+  }};
+  for (const auto& [name, transport] : kTypes) {
+    if (type == name) return std::string(transport);
+  }
+  return type == "websocket" ? "websocket" : "unknown";
+}
+
 /// Every member is an object with a launch command or a URL: a map of servers.
 bool is_bare_server_map(const Node& root) {
   if (root.members.empty()) return false;
@@ -169,18 +188,8 @@ class ServerReader {
     }
     const Node* command = spec.get("command");
     std::string transport;
-    if (type == "stdio" || type == "local") {
-      transport = "stdio";
-    } else if (type == "sse") {
-      transport = "sse";
-    } else if (type == "http" || type == "remote") {
-      transport = "http";
-    } else if (type == "streamable-http" || type == "streamablehttp" || type == "streamable_http") {
-      transport = "streamable-http";
-    } else if (type == "ws" || type == "websocket") {
-      transport = "websocket";
-    } else if (!type.empty()) {
-      transport = "unknown";
+    if (!type.empty()) {
+      transport = transport_for_type(type);
     } else if (url_field == "httpUrl") {
       transport = "streamable-http";
     } else if (url != nullptr && command == nullptr) {

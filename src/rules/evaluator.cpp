@@ -3,9 +3,10 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace fermata::rules {
 namespace {
@@ -46,14 +47,15 @@ const Value* EvalContext::keep(Value value) {
 const Value* EvalContext::path(const Expr& expr) {
   const Value* current = nullptr;
   size_t start = 0;
-  for (auto it = vars_.rbegin(); it != vars_.rend(); ++it) {
-    if (it->first == expr.path[0]) {
-      current = it->second;
-      start = 1;
-      break;
-    }
+  // The innermost binding of a name wins.
+  const auto bound = std::find_if(vars_.rbegin(), vars_.rend(),
+                                  [&](const auto& var) { return var.first == expr.path[0]; });
+  if (bound != vars_.rend()) {
+    current = bound->second;
+    start = 1;
+  } else {
+    current = &entity_.attrs;
   }
-  if (start == 0) current = &entity_.attrs;
   for (size_t i = start; i < expr.path.size(); ++i) {
     if (current == nullptr) return nullptr;
     if (current->kind == ValueKind::kRef) {
@@ -202,9 +204,10 @@ std::string display(const model::Graph& graph, const Value* value) {
       if (std::floor(value->number) == value->number && std::fabs(value->number) < 1e15) {
         return std::to_string(static_cast<long long>(value->number));
       }
-      char buffer[32];
-      std::snprintf(buffer, sizeof buffer, "%g", value->number);
-      return buffer;
+      std::array<char, 32> buffer{};
+      const auto [end, error] =
+          std::to_chars(buffer.data(), buffer.data() + buffer.size(), value->number);
+      return error == std::errc{} ? std::string(buffer.data(), end) : std::string();
     }
     case ValueKind::kString: return value->text;
     case ValueKind::kRef: return value->ref < graph.size() ? graph.at(value->ref).name : "";

@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cctype>
 #include <utility>
 
@@ -128,10 +129,7 @@ bool is_keyword(std::string_view word) {
   static constexpr std::string_view kKeywords[] = {
       "and",   "or",   "not",      "in",         "any",      "all",    "true",
       "false", "null", "contains", "startswith", "endswith", "matches"};
-  for (auto k : kKeywords) {
-    if (k == word) return true;
-  }
-  return false;
+  return std::find(std::begin(kKeywords), std::end(kKeywords), word) != std::end(kKeywords);
 }
 
 bool is_function(std::string_view word) {
@@ -501,12 +499,11 @@ class Checker {
   TypePtr resolve(Expr& expr) {
     TypePtr current;
     size_t start = 0;
-    for (auto it = variables_.rbegin(); it != variables_.rend(); ++it) {
-      if (it->first == expr.path[0]) {
-        current = it->second;
-        start = 1;
-        break;
-      }
+    const auto bound = std::find_if(variables_.rbegin(), variables_.rend(),
+                                    [&](const auto& var) { return var.first == expr.path[0]; });
+    if (bound != variables_.rend()) {
+      current = bound->second;
+      start = 1;
     }
     if (!current) {
       for (const auto& [name, type] : scope_.variables) {

@@ -258,7 +258,7 @@ class Loader {
       const int n = number(std::string_view(ref).substr(3));
       return n >= 1 && n <= 10;
     }
-    if (ref.rfind("T", 0) == 0 && ref.size() >= 2 && ref[1] != '0') {
+    if (ref.rfind('T', 0) == 0 && ref.size() >= 2 && ref[1] != '0') {
       const int n = number(std::string_view(ref).substr(1));
       return n >= 1 && n <= 17;
     }
