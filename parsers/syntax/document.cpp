@@ -1,5 +1,7 @@
 #include "parsers/syntax/document.hpp"
 
+#include <algorithm>
+
 namespace fermata::syntax {
 
 std::string_view to_string(NodeKind kind) {
@@ -15,10 +17,10 @@ std::string_view to_string(NodeKind kind) {
 }
 
 const Member* Node::member(std::string_view key) const {
-  for (auto it = members.rbegin(); it != members.rend(); ++it) {
-    if (it->key == key) return &*it;
-  }
-  return nullptr;
+  // The last duplicate wins, as in JSON.parse.
+  const auto found =
+      std::find_if(members.rbegin(), members.rend(), [&](const Member& m) { return m.key == key; });
+  return found == members.rend() ? nullptr : &*found;
 }
 
 const Node* Node::get(std::string_view key) const {

@@ -157,7 +157,7 @@ Value auth_record(const Value& attrs, const Value& endpoint) {
   return auth;
 }
 
-void add_literal(Value& literals, std::string source, std::string key, const Value& value,
+void add_literal(Value& literals, std::string source, const std::string& key, const Value& value,
                  const SecretClassifier& secrets, std::vector<std::string>& found) {
   if (value.kind != ValueKind::kString) return;
   Value literal = Value::record(value.loc);
@@ -210,11 +210,11 @@ void derive_mcp_server(model::Entity& server, const SecretClassifier& secrets,
     for (const auto& arg : args->items) {
       // `--token=abc` and `--token abc` both name the value they carry.
       const size_t eq = arg.text.find('=');
-      if (arg.text.rfind("-", 0) == 0 && eq != std::string::npos) {
+      if (arg.text.rfind('-', 0) == 0 && eq != std::string::npos) {
         Value value = Value::of_string(arg.text.substr(eq + 1), arg.loc);
         add_literal(literals, "arg", arg.text.substr(0, eq), value, secrets, found);
       } else {
-        add_literal(literals, "arg", previous.rfind("-", 0) == 0 ? previous : "", arg, secrets,
+        add_literal(literals, "arg", previous.rfind('-', 0) == 0 ? previous : "", arg, secrets,
                     found);
       }
       previous = arg.text;

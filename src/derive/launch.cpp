@@ -198,8 +198,7 @@ bool is_exact_semver(std::string_view v) {
   if (!pre.empty()) {
     if (pre[0] != '-' || !is_identifier_run(pre.substr(1))) return false;
   }
-  if (plus != std::string_view::npos && !is_identifier_run(rest.substr(plus + 1))) return false;
-  return true;
+  return plus == std::string_view::npos || is_identifier_run(rest.substr(plus + 1));
 }
 
 // PEP 440 releases, pre/post/dev and local parts, without wildcards or ranges.

@@ -144,10 +144,10 @@ KeyKind classify_key(std::string_view key) {
 }
 
 bool is_public_key_name(std::string_view key) {
-  for (const std::string& w : key_words(key)) {
-    if (w == "public" || w == "publishable" || w == "anon" || w == "pub") return true;
-  }
-  return false;
+  const auto words = key_words(key);
+  return std::any_of(words.begin(), words.end(), [](const std::string& w) {
+    return w == "public" || w == "publishable" || w == "anon" || w == "pub";
+  });
 }
 
 // The part of two catalog entries that depends on the key (see the catalog's header).

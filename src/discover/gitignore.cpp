@@ -29,7 +29,7 @@ bool class_contains(std::string_view p, size_t& pos, unsigned char c, bool& well
       well_formed = false;
       return false;
     }
-    unsigned char ch = static_cast<unsigned char>(p[pos]);
+    auto ch = static_cast<unsigned char>(p[pos]);
     if (ch == ']' && !first) {
       ++pos;
       break;
@@ -48,7 +48,7 @@ bool class_contains(std::string_view p, size_t& pos, unsigned char c, bool& well
     }
     if (ch == '-' && prev >= 0 && pos + 1 < p.size() && p[pos + 1] != ']') {
       size_t hi_pos = pos + 1;
-      unsigned char hi = static_cast<unsigned char>(p[hi_pos]);
+      auto hi = static_cast<unsigned char>(p[hi_pos]);
       if (hi == '\\') {
         if (hi_pos + 1 >= p.size()) {
           well_formed = false;
@@ -317,8 +317,9 @@ void IgnoreRules::add(std::string_view base, std::string_view content) {
 // into an ignored directory, so a "!" rule for a file below one has nothing to re-include,
 // exactly as gitignore(5) describes.
 bool IgnoreRules::ignored(std::string_view path, bool is_dir) const {
-  for (auto it = patterns_.rbegin(); it != patterns_.rend(); ++it) {
-    const Pattern& pattern = *it;
+  // The last matching pattern decides.
+  for (size_t index = patterns_.size(); index-- > 0;) {
+    const Pattern& pattern = patterns_[index];
     if (pattern.dir_only && !is_dir) continue;
     std::string_view rel = path;
     if (!pattern.base.empty()) {
