@@ -8,13 +8,16 @@ cd "$(dirname "$0")/.."
 build_packages=(g++ cmake ninja-build pkg-config git
                 libyaml-cpp-dev libtomlplusplus-dev libre2-dev nlohmann-json3-dev libcli11-dev
                 libgit2-dev doctest-dev)
-test_packages=(nodejs npm)
+# The report validators run on Node.js; a machine that has node and npm from elsewhere
+# (NodeSource bundles npm into its nodejs) needs nothing more.
+test_packages=()
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || test_packages=(nodejs npm)
 
 packages=("${build_packages[@]}")
 build_type=RelWithDebInfo
 werror=OFF
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=("${test_packages[@]}")
+  packages+=(${test_packages[@]+"${test_packages[@]}"})
   werror=ON
 fi
 
