@@ -6,10 +6,16 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <iostream>
 #include <sstream>
 
+#include "discover/git.hpp"
 #include "discover/working_tree.hpp"
+#include "gate/baseline.hpp"
+#include "gate/config.hpp"
+#include "gate/suppressions.hpp"
 #include "gate/gate.hpp"
 #include "report/reporter.hpp"
 #include "report/rules_doc.hpp"
@@ -168,13 +174,177 @@ class Progress {
 struct ScanFlags {
   std::string path = ".";
   std::string fail_on = "high";
+  bool fail_on_given = false;
   std::vector<std::string> rule_dirs;
   uint64_t max_file_bytes = core::Limits{}.max_file_bytes;
   bool no_gitignore = false;
   bool allow_parse_errors = false;
   bool no_progress = false;
   std::string automation_id = "fermata/";
+  std::string config_path;
+  std::string baseline_path;
+  std::string new_since;
+  bool staged = false;
+  bool sarif_keep_suppressed = false;
+  std::string today;
 };
+
+std::optional<std::string> read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+/// Everything a scan needs, resolved from flags and .fermata.yaml before any file is read.
+struct ScanPlan {
+  gate::Config config;
+  gate::GatePolicy policy;
+  rules::RuleSet rules;
+  discover::WalkOptions walk;
+  gate::Date today;
+  std::string baseline_path;
+};
+
+/// Flags -> plan. Problems are printed and make the caller exit 2.
+std::optional<ScanPlan> make_plan(const ScanFlags& flags, std::ostream& err) {
+  ScanPlan plan;
+  std::error_code error;
+  if (!fs::exists(flags.path, error)) {
+    err << "fermata: " << flags.path << ": no such file or directory\n";
+    return std::nullopt;
+  }
+  core::DiagnosticSink sink;
+  std::string config_path = flags.config_path;
+  if (config_path.empty() && fs::is_directory(flags.path, error)) {
+    for (const char* name : {".fermata.yaml", ".fermata.yml"}) {
+      const fs::path candidate = fs::path(flags.path) / name;
+      if (fs::is_regular_file(candidate, error)) {
+        config_path = candidate.generic_string();
+        break;
+      }
+    }
+  }
+  if (!config_path.empty()) {
+    auto text = read_text_file(config_path);
+    if (!text) {
+      err << "fermata: cannot read the configuration " << config_path << "\n";
+      return std::nullopt;
+    }
+    const std::string base = fs::path(config_path).parent_path().generic_string();
+    auto config = gate::parse_config(config_path, *text, base, sink);
+    if (!config) {
+      print_diagnostics(sink, err);
+      err << "fermata: the configuration is invalid\n";
+      return std::nullopt;
+    }
+    plan.config = std::move(*config);
+  }
+  const gate::Config& config = plan.config;
+
+  // Flags given on the command line win over the configuration.
+  if (flags.fail_on_given || (!config.fail_on && !config.fail_on_none)) {
+    if (flags.fail_on == "none") {
+      plan.policy.fail_on_none = true;
+    } else {
+      plan.policy.fail_on = *core::parse_severity(flags.fail_on);
+    }
+  } else if (config.fail_on_none) {
+    plan.policy.fail_on_none = true;
+  } else {
+    plan.policy.fail_on = *config.fail_on;
+  }
+  plan.policy.allow_parse_errors = flags.allow_parse_errors;
+
+  std::vector<std::string> rule_dirs = config.rule_directories;
+  rule_dirs.insert(rule_dirs.end(), flags.rule_dirs.begin(), flags.rule_dirs.end());
+  if (!load_rules(rule_dirs, plan.rules, err)) return std::nullopt;
+  auto unknown_rule = [&](const std::string& id) {
+    if (plan.rules.find(id) != nullptr) return false;
+    core::Diagnostic diagnostic = core::make_diagnostic(
+        core::DiagCode::kConfigUnknownRule, "no rule '" + id + "' (see `fermata rules`)", config.rules_loc);
+    sink.report(std::move(diagnostic));
+    return true;
+  };
+  bool bad_rule = false;
+  for (const auto& id : config.enable_rules) bad_rule = unknown_rule(id) || bad_rule;
+  for (const auto& id : config.disable_rules) bad_rule = unknown_rule(id) || bad_rule;
+  for (const auto& [id, severity] : config.severity_overrides) {
+    bad_rule = unknown_rule(id) || bad_rule;
+    plan.rules.set_severity(id, severity);
+  }
+  if (bad_rule) {
+    print_diagnostics(sink, err);
+    err << "fermata: the configuration is invalid\n";
+    return std::nullopt;
+  }
+  if (!config.enable_rules.empty()) plan.rules.retain(config.enable_rules);
+  plan.rules.remove(config.disable_rules);
+
+  plan.walk.limits.max_file_bytes = flags.max_file_bytes;
+  plan.walk.honour_gitignore = !flags.no_gitignore;
+  plan.walk.extra_ignores = config.ignore_paths;
+  plan.baseline_path = flags.baseline_path.empty() ? config.baseline : flags.baseline_path;
+  if (!flags.today.empty()) {
+    auto today = gate::parse_date(flags.today);
+    if (!today) {
+      err << "fermata: --today takes a date written YYYY-MM-DD\n";
+      return std::nullopt;
+    }
+    plan.today = *today;
+  } else {
+    plan.today = gate::today_utc();
+  }
+  return plan;
+}
+
+/// The findings and diagnostics of one scan, with suppressions applied.
+struct ScanOutcome {
+  scan::ScanResult result;
+  bool ok = true;
+};
+
+ScanOutcome scan_provider(discover::FileProvider& files, const ScanPlan& plan, const derive::SecretClassifier& secrets,
+                          const std::function<void(size_t, size_t)>& progress) {
+  scan::ScanOptions options;
+  options.limits = plan.walk.limits;
+  options.progress = progress;
+  ScanOutcome outcome;
+  outcome.result = scan::run_scan(files, plan.rules, secrets, options);
+  core::DiagnosticSink sink;
+  gate::apply_suppressions(outcome.result.findings, *outcome.result.sources, plan.config.suppressions,
+                           plan.rules.aliases(), plan.today, sink);
+  for (auto& diagnostic : sink.take()) outcome.result.diagnostics.push_back(std::move(diagnostic));
+  return outcome;
+}
+
+/// Scans what the flags name: the working tree, or (--staged) the index.
+std::optional<scan::ScanResult> scan_current(const ScanFlags& flags, const ScanPlan& plan,
+                                             const derive::SecretClassifier& secrets,
+                                             discover::GitRepository* repo, std::ostream& err,
+                                             const Terminal& terminal) {
+  Progress progress(terminal.stderr_is_tty && !flags.no_progress && !env_set("CI"), err);
+  auto report_progress = [&progress](size_t done, size_t total) { progress.update(done, total); };
+  core::DiagnosticSink sink;
+  std::unique_ptr<discover::FileProvider> files;
+  if (flags.staged) {
+    files = repo->staged_files(plan.walk, sink);
+  } else {
+    files = std::make_unique<discover::WorkingTreeProvider>(flags.path, plan.walk);
+  }
+  ScanOutcome outcome = scan_provider(*files, plan, secrets, report_progress);
+  for (auto& diagnostic : sink.take()) outcome.result.diagnostics.push_back(std::move(diagnostic));
+  return std::move(outcome.result);
+}
+
+bool sort_diagnostics(std::vector<core::Diagnostic>& diagnostics) {
+  std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const core::Diagnostic& a, const core::Diagnostic& b) {
+    if (!(a.loc == b.loc)) return a.loc < b.loc;
+    return a.message < b.message;
+  });
+  return true;
+}
 
 int run_scan_command(const CLI::App& command, const CLI::Option* format, const CLI::Option* output,
                      const ScanFlags& flags, std::ostream& out, std::ostream& err,
@@ -185,56 +355,90 @@ int run_scan_command(const CLI::App& command, const CLI::Option* format, const C
     err << "fermata: " << problem << "\n";
     return gate::kExitUsage;
   }
-  gate::GatePolicy policy;
-  if (flags.fail_on == "none") {
-    policy.fail_on_none = true;
-  } else {
-    policy.fail_on = *core::parse_severity(flags.fail_on);
-  }
-  policy.allow_parse_errors = flags.allow_parse_errors;
-
-  rules::RuleSet rule_set;
-  if (!load_rules(flags.rule_dirs, rule_set, err)) return gate::kExitUsage;
+  auto plan = make_plan(flags, err);
+  if (!plan) return gate::kExitUsage;
   core::DiagnosticSink catalog_sink;
   derive::SecretClassifier secrets = scan::builtin_secret_classifier(catalog_sink);
   if (catalog_sink.has_errors()) {
     print_diagnostics(catalog_sink, err);
     return gate::kExitUsage;
   }
-
-  std::error_code error;
-  if (!fs::exists(flags.path, error)) {
-    err << "fermata: " << flags.path << ": no such file or directory\n";
+  if (flags.staged && !flags.baseline_path.empty() && !flags.new_since.empty()) {
+    err << "fermata: give either --baseline or --new-since, not both\n";
     return gate::kExitUsage;
   }
-  discover::WalkOptions walk;
-  walk.limits.max_file_bytes = flags.max_file_bytes;
-  walk.honour_gitignore = !flags.no_gitignore;
-  discover::WorkingTreeProvider files(flags.path, walk);
-  scan::ScanOptions options;
-  options.limits = walk.limits;
-  Progress progress(terminal.stderr_is_tty && !flags.no_progress && !env_set("CI"), err);
-  options.progress = [&progress](size_t done, size_t total) { progress.update(done, total); };
-  scan::ScanResult result = scan::run_scan(files, rule_set, secrets, options);
+
+  std::unique_ptr<discover::GitRepository> repo;
+  core::DiagnosticSink git_sink;
+  if (flags.staged || !flags.new_since.empty()) {
+    repo = discover::GitRepository::open(flags.path, git_sink);
+    if (!repo) {
+      print_diagnostics(git_sink, err);
+      return gate::kExitUsage;
+    }
+  }
+  std::optional<std::string> earlier_commit;
+  if (!flags.new_since.empty()) {
+    earlier_commit = repo->comparison_commit(flags.new_since, git_sink);
+    if (!earlier_commit) {
+      print_diagnostics(git_sink, err);
+      return gate::kExitUsage;
+    }
+  }
+
+  auto current = scan_current(flags, *plan, secrets, repo.get(), err, terminal);
+  scan::ScanResult& result = *current;
 
   report::Report report;
+  core::DiagnosticSink compare_sink;
+  if (earlier_commit) {
+    auto files = repo->tree_files(*earlier_commit, plan->walk);
+    ScanOutcome earlier = scan_provider(*files, *plan, secrets, {});
+    const auto renames = repo->renames_since(*earlier_commit, flags.staged, compare_sink);
+    const gate::Baseline baseline = gate::baseline_of(earlier.result.findings, earlier.result.diagnostics,
+                                                      "revision " + flags.new_since);
+    report.fixed = gate::compare_with(result.findings, result.diagnostics, baseline, renames, false, compare_sink).absent;
+    report.compared_with = "revision " + flags.new_since + " (" + earlier_commit->substr(0, 12) + ")";
+    for (auto& secret : earlier.result.redactor.secrets()) result.redactor.add_secret(secret);
+  } else if (!plan->baseline_path.empty()) {
+    auto text = read_text_file(plan->baseline_path);
+    if (!text) {
+      err << "fermata: cannot read the baseline " << plan->baseline_path
+          << " (create it with `fermata baseline create -o " << plan->baseline_path << "`)\n";
+      return gate::kExitUsage;
+    }
+    core::DiagnosticSink baseline_sink;
+    auto baseline = gate::read_baseline(plan->baseline_path, *text, baseline_sink);
+    if (!baseline) {
+      print_diagnostics(baseline_sink, err);
+      return gate::kExitUsage;
+    }
+    report.fixed = gate::compare_with(result.findings, result.diagnostics, *baseline, {}, true, compare_sink).absent;
+    report.compared_with = "baseline " + plan->baseline_path;
+  }
+  for (auto& diagnostic : git_sink.take()) result.diagnostics.push_back(std::move(diagnostic));
+  for (auto& diagnostic : compare_sink.take()) result.diagnostics.push_back(std::move(diagnostic));
+  sort_diagnostics(result.diagnostics);
+
   report.tool_version = FERMATA_VERSION;
   report.scan_root = flags.path;
-  report.rules = metas(rule_set);
-  report.exit_code = gate::apply_gate(result.findings, result.diagnostics, policy);
+  report.rules = metas(plan->rules);
+  report.exit_code = gate::apply_gate(result.findings, result.diagnostics, plan->policy);
   report.findings = std::move(result.findings);
   report.diagnostics = std::move(result.diagnostics);
   report.artifacts = std::move(result.artifacts);
   report.files_discovered = result.files_discovered;
-  report.fail_on = policy.fail_on;
-  report.fail_on_none = policy.fail_on_none;
+  report.fail_on = plan->policy.fail_on;
+  report.fail_on_none = plan->policy.fail_on_none;
   report.automation_id = flags.automation_id;
   report.sources = result.sources;
   report.redactor = std::move(result.redactor);
+  for (auto& fixed : report.fixed) fixed.message = report.redactor.redact(fixed.message);
 
   for (const auto& target : targets) {
     const report::ReporterInfo* reporter = report::find_reporter(target.format);
     report::ReporterOptions reporter_options;
+    reporter_options.sarif_keep_suppressed = flags.sarif_keep_suppressed;
     const bool to_stdout = target.path.empty() || target.path == "-";
     reporter_options.color = to_stdout && terminal.stdout_is_tty && target.format == "text" &&
                              !env_set("NO_COLOR") && !env_set("CI");
@@ -256,6 +460,29 @@ int run_scan_command(const CLI::App& command, const CLI::Option* format, const C
     }
   }
   return report.exit_code;
+}
+
+int run_baseline_create(const ScanFlags& flags, const std::string& output_path, std::ostream& out,
+                        std::ostream& err, const Terminal& terminal) {
+  auto plan = make_plan(flags, err);
+  if (!plan) return gate::kExitUsage;
+  core::DiagnosticSink catalog_sink;
+  derive::SecretClassifier secrets = scan::builtin_secret_classifier(catalog_sink);
+  auto current = scan_current(flags, *plan, secrets, nullptr, err, terminal);
+  const gate::Baseline baseline = gate::baseline_of(current->findings, current->diagnostics, "baseline");
+  std::ofstream file(output_path, std::ios::binary | std::ios::trunc);
+  file << gate::write_baseline(baseline, FERMATA_VERSION);
+  file.close();
+  if (!file) {
+    err << "fermata: cannot write " << output_path << "\n";
+    return gate::kExitUsage;
+  }
+  out << "fermata: recorded " << baseline.entries.size() << " findings in " << output_path;
+  if (!baseline.unparsed_files.empty()) {
+    out << "; " << baseline.unparsed_files.size() << " files could not be parsed and are compared as incomparable";
+  }
+  out << "\n";
+  return gate::kExitClean;
 }
 
 }  // namespace
@@ -281,9 +508,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       scan->add_option("-o,--output", outputs, "Write the preceding --format to FILE")
           ->expected(1)
           ->take_all();
-  scan->add_option("--fail-on", flags.fail_on,
-                   "Lowest severity that fails the build (default: high)")
-      ->check(CLI::IsMember({"critical", "high", "medium", "low", "none"}));
+  CLI::Option* fail_on =
+      scan->add_option("--fail-on", flags.fail_on,
+                       "Lowest severity that fails the build (default: high)")
+          ->check(CLI::IsMember({"critical", "high", "medium", "low", "none"}));
   scan->add_option("--rules", flags.rule_dirs, "Extra rule directory (repeatable)")
       ->expected(1)
       ->take_all();
@@ -295,6 +523,29 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   scan->add_flag("--no-progress", flags.no_progress, "Never show progress on standard error");
   scan->add_option("--automation-id", flags.automation_id,
                    "SARIF runAutomationDetails.id (category/run), default fermata/");
+  scan->add_option("--config", flags.config_path, "Configuration file (default: PATH/.fermata.yaml)");
+  scan->add_option("--baseline", flags.baseline_path, "Block only on findings not recorded in this baseline");
+  scan->add_option("--new-since", flags.new_since,
+                   "Block only on findings absent at this git revision (its merge-base with HEAD)");
+  scan->add_flag("--staged", flags.staged, "Scan the staged content (the git index), for pre-commit");
+  scan->add_flag("--sarif-keep-suppressed", flags.sarif_keep_suppressed,
+                 "Keep suppressed findings in SARIF, with `suppressions` (GitHub shows them as open)");
+  scan->add_option("--today", flags.today, "Date for suppression expiry (YYYY-MM-DD; default: today, UTC)")
+      ->group("");
+
+  CLI::App* baseline_cmd = app.add_subcommand("baseline", "Record findings so only new ones block");
+  baseline_cmd->require_subcommand(1);
+  CLI::App* baseline_create = baseline_cmd->add_subcommand("create", "Scan PATH and write its findings to FILE");
+  ScanFlags baseline_flags;
+  std::string baseline_output;
+  baseline_create->add_option("path", baseline_flags.path, "Directory to scan (default: .)");
+  baseline_create->add_option("-o,--output", baseline_output, "Baseline file to write")->required();
+  baseline_create->add_option("--config", baseline_flags.config_path, "Configuration file");
+  baseline_create->add_option("--rules", baseline_flags.rule_dirs, "Extra rule directory (repeatable)")
+      ->expected(1)
+      ->take_all();
+  baseline_create->add_flag("--no-gitignore", baseline_flags.no_gitignore, "Scan files that .gitignore excludes");
+  baseline_create->add_option("--today", baseline_flags.today, "Date for suppression expiry")->group("");
 
   CLI::App* rules_cmd = app.add_subcommand("rules", "List the rules (text, markdown or json)");
   std::string rules_format = "text";
@@ -327,7 +578,14 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   }
 
   try {
-    if (scan->parsed()) return run_scan_command(*scan, format, output, flags, out, err, terminal);
+    if (scan->parsed()) {
+      flags.fail_on_given = fail_on->count() > 0;
+      return run_scan_command(*scan, format, output, flags, out, err, terminal);
+    }
+    if (baseline_create->parsed()) {
+      baseline_flags.no_progress = true;
+      return run_baseline_create(baseline_flags, baseline_output, out, err, terminal);
+    }
     if (rules_cmd->parsed()) {
       if (schema_cmd->parsed()) {
         report::write_schema_markdown(out);

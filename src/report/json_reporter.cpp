@@ -35,6 +35,16 @@ class JsonWriter {
     doc["summary"] = summary();
     doc["findings"] = Json::array();
     for (const auto& finding : report_.findings) doc["findings"].push_back(finding_json(finding));
+    if (!report_.compared_with.empty()) {
+      doc["comparison"] = {{"with", text(report_.compared_with)}, {"fixed", Json::array()}};
+      for (const auto& finding : report_.fixed) {
+        doc["comparison"]["fixed"].push_back({{"rule_id", finding.rule_id},
+                                              {"severity", core::to_string(finding.severity)},
+                                              {"message", text(finding.message)},
+                                              {"location", location(finding.loc)},
+                                              {"fingerprint", finding.fingerprint}});
+      }
+    }
     doc["diagnostics"] = Json::array();
     for (const auto& diagnostic : report_.diagnostics) {
       doc["diagnostics"].push_back(diagnostic_json(diagnostic));
@@ -119,6 +129,10 @@ class JsonWriter {
     out["state"] = state_name(finding.state);
     if (finding.state != rules::FindingState::kOpen) {
       out["suppression_reason"] = text(finding.suppression_reason);
+      out["suppression_kind"] = finding.suppression_kind;
+    }
+    if (finding.baseline_state != rules::BaselineState::kNone) {
+      out["baseline_state"] = rules::to_string(finding.baseline_state);
     }
     out["blocking"] = finding.blocking && finding.state == rules::FindingState::kOpen;
     return out;

@@ -96,6 +96,13 @@ void SourceCache::put(std::string path, std::string text) {
   texts_.insert_or_assign(std::move(path), std::move(entry));
 }
 
+std::vector<std::string> SourceCache::paths() const {
+  std::vector<std::string> out;
+  out.reserve(texts_.size());
+  for (const auto& entry : texts_) out.push_back(entry.first);
+  return out;
+}
+
 const std::string* SourceCache::text(std::string_view path) const {
   auto it = texts_.find(path);
   return it == texts_.end() ? nullptr : &it->second.text;

@@ -27,6 +27,7 @@ class Redactor {
   [[nodiscard]] std::string redact(std::string_view text) const;
   [[nodiscard]] static std::string mask(std::string_view secret);
   [[nodiscard]] bool empty() const { return secrets_.empty(); }
+  [[nodiscard]] const std::vector<std::string>& secrets() const { return secrets_; }
 
  private:
   std::vector<std::string> secrets_;  ///< longest first, so overlaps mask fully
@@ -40,6 +41,8 @@ class SourceCache {
   [[nodiscard]] const std::string* text(std::string_view path) const;
   /// Line `line` (1-based) without its line ending, or "" when absent.
   [[nodiscard]] std::string line(std::string_view path, uint32_t line) const;
+  /// Every path held, sorted.
+  [[nodiscard]] std::vector<std::string> paths() const;
 
  private:
   struct Entry {
@@ -68,6 +71,9 @@ struct Report {
   bool fail_on_none = false;
   int exit_code = 0;
   std::string automation_id = "fermata/";  ///< SARIF runAutomationDetails.id
+  /// What findings were compared with ("baseline FILE", "revision REV"); "" = nothing.
+  std::string compared_with;
+  std::vector<rules::Finding> fixed;  ///< in the baseline or at the revision, gone now
   std::shared_ptr<const SourceCache> sources;
   Redactor redactor;
 

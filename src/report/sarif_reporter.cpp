@@ -174,6 +174,8 @@ class SarifWriter {
       if (finding.state != rules::FindingState::kOpen && !options_.sarif_keep_suppressed) continue;
       run["results"].push_back(result(finding));
     }
+    // Findings gone since the baseline or revision: SARIF's "absent" results.
+    for (const auto& finding : report_.fixed) run["results"].push_back(result(finding));
     Json doc;
     doc["$schema"] = kSchemaUri;
     doc["version"] = "2.1.0";
@@ -433,13 +435,22 @@ class SarifWriter {
     if (finding.state != rules::FindingState::kOpen) {
       Json suppression;
       suppression["kind"] =
-          finding.state == rules::FindingState::kBaselined ? "external" : "inSource";
+          !finding.suppression_kind.empty() ? finding.suppression_kind
+          : finding.state == rules::FindingState::kBaselined ? "external"
+                                                              : "inSource";
       if (!finding.suppression_reason.empty()) {
         suppression["justification"] = text(finding.suppression_reason);
       }
       result["suppressions"] = Json::array({std::move(suppression)});
     }
 
+    if (finding.baseline_state != rules::BaselineState::kNone &&
+        finding.baseline_state != rules::BaselineState::kIncomparable) {
+      result["baselineState"] = rules::to_string(finding.baseline_state);
+    } else if (finding.baseline_state == rules::BaselineState::kIncomparable) {
+      // SARIF has no "incomparable": it cannot be shown as existing, so it counts as new.
+      result["baselineState"] = "new";
+    }
     result["properties"] = {{"severity", core::to_string(finding.severity)},
                             {"maestro", meta.maestro},
                             {"owasp", meta.owasp},

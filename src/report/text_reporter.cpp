@@ -109,6 +109,7 @@ class TextWriter {
   void write() {
     write_open_findings();
     write_suppressed();
+    write_fixed();
     write_diagnostics();
     write_summary();
   }
@@ -144,6 +145,13 @@ class TextWriter {
          << clean(finding.rule_id);
     const std::string title = title_of(finding);
     if (!title.empty()) out_ << "  " << clean(title);
+    // With a baseline or --new-since, say how each finding compares.
+    if (finding.baseline_state == rules::BaselineState::kNew ||
+        finding.baseline_state == rules::BaselineState::kIncomparable) {
+      out_ << "  [" << rules::to_string(finding.baseline_state) << "]";
+    } else if (finding.baseline_state != rules::BaselineState::kNone) {
+      out_ << "  [existing]";
+    }
     out_ << "\n    " << clean(finding.message) << "\n";
   }
 
@@ -211,6 +219,17 @@ class TextWriter {
     if (has_caret) {
       out_ << "    " << style_.dim(std::string(number.size(), ' ') + " |") << " "
            << std::string(caret, ' ') << "^\n";
+    }
+  }
+
+  void write_fixed() {
+    if (report_.fixed.empty()) return;
+    out_ << style_.heading("Fixed since the " + clean(report_.compared_with) + " (" +
+                           std::to_string(report_.fixed.size()) + ")")
+         << "\n\n";
+    for (const auto& finding : report_.fixed) {
+      out_ << location(finding.loc) << "  " << style_.severity(finding.severity) << "  "
+           << clean(finding.rule_id) << "\n    " << clean(finding.message) << "\n\n";
     }
   }
 
@@ -286,6 +305,15 @@ class TextWriter {
       out_ << by_severity[static_cast<size_t>(kOrder[i])] << " " << core::to_string(kOrder[i]);
     }
     out_ << "; " << suppressed << " suppressed, " << baselined << " baselined\n";
+    if (!report_.compared_with.empty()) {
+      size_t fresh = 0;
+      for (const auto& finding : report_.findings) {
+        fresh += finding.baseline_state == rules::BaselineState::kNew ||
+                 finding.baseline_state == rules::BaselineState::kIncomparable;
+      }
+      out_ << "  compared:    with the " << clean(report_.compared_with) << ": " << fresh << " new, "
+           << report_.fixed.size() << " fixed\n";
+    }
     out_ << "  blocking:    " << blocking << "\n";
     out_ << "  diagnostics: " << report_.diagnostics.size() << " (" << errors << " "
          << plural(errors, "error", "errors") << ", " << warnings << " "

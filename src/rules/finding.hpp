@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/severity.hpp"
@@ -18,6 +19,11 @@ struct Evidence {
 
 enum class FindingState { kOpen, kSuppressed, kBaselined };
 
+/// How a finding compares with a baseline or an earlier revision (SARIF baselineState).
+/// kIncomparable: its file could not be parsed at one side, so it is neither new nor fixed.
+enum class BaselineState { kNone, kNew, kUnchanged, kUpdated, kAbsent, kIncomparable };
+std::string_view to_string(BaselineState state);
+
 struct Finding {
   std::string rule_id;
   core::Severity severity = core::Severity::kMedium;
@@ -27,9 +33,12 @@ struct Finding {
   std::string entity_name;
   std::string entity_key;
   std::vector<Evidence> evidence;  ///< related locations, in chain order
-  std::string fingerprint;         ///< fermata/v1: stable across unrelated edits
+  std::string fingerprint;         ///< fermata/v1: stable across unrelated edits, file included
+  std::string match_key;           ///< the same without the file, to follow renames
   FindingState state = FindingState::kOpen;
   std::string suppression_reason;  ///< when suppressed or baselined
+  std::string suppression_kind;    ///< "inSource" (a comment) or "external" (config, baseline)
+  BaselineState baseline_state = BaselineState::kNone;
   bool blocking = false;           ///< set by the gate
 };
 

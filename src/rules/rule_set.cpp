@@ -408,12 +408,15 @@ std::string render_message(const Rule& rule, EvalContext& context, const model::
   return out;
 }
 
-std::string fingerprint_of(const Rule& rule, const model::Entity& entity, const model::Value* focus,
-                           const model::Value* element, const model::Graph& graph) {
-  // Line numbers stay out: moving a block must not make an old finding new. The value at
-  // fault stays in: changing it must.
-  std::string material =
-      "fermata/v1\n" + rule.meta.id + "\n" + entity.key + "\n" + rule.at_text + "\n";
+/// The finding's identity without its file (so a renamed file keeps its findings): rule,
+/// entity kind and name, the path of the value at fault, the list element's source and
+/// key, and the value itself. Line numbers stay out: moving a block must not make an old
+/// finding new. The value stays in: changing it must.
+std::string match_key_of(const Rule& rule, const model::Entity& entity, const model::Value* focus,
+                         const model::Value* element, const model::Graph& graph) {
+  std::string material = "fermata/v1\n" + rule.meta.id + "\n" +
+                         std::string(model::to_string(entity.kind)) + "/" + entity.name + "\n" +
+                         rule.at_text + "\n";
   if (element != nullptr) {
     const model::Value* key = element->get("key");
     const model::Value* source = element->get("source");
@@ -439,7 +442,8 @@ void match_entity(const Rule& rule, const model::Graph& graph, const model::Enti
     finding.entity_kind = std::string(model::to_string(entity.kind));
     finding.entity_name = entity.name;
     finding.entity_key = entity.key;
-    finding.fingerprint = fingerprint_of(rule, entity, focus, element, graph);
+    finding.match_key = match_key_of(rule, entity, focus, element, graph);
+    finding.fingerprint = core::sha256_hex(finding.loc.file + "\n" + finding.match_key).substr(0, 32);
     out.push_back(std::move(finding));
   };
   if (!rule.for_each_source) {
@@ -500,6 +504,34 @@ void RuleSet::retain(const std::vector<std::string>& ids) {
   std::erase_if(rules_, [&](const Rule& rule) {
     return std::find(ids.begin(), ids.end(), rule.meta.id) == ids.end();
   });
+}
+
+void RuleSet::remove(const std::vector<std::string>& ids) {
+  std::erase_if(rules_, [&](const Rule& rule) {
+    return std::any_of(ids.begin(), ids.end(), [&](const std::string& id) {
+      return id == rule.meta.id ||
+             std::find(rule.meta.aliases.begin(), rule.meta.aliases.end(), id) != rule.meta.aliases.end();
+    });
+  });
+}
+
+bool RuleSet::set_severity(std::string_view id, core::Severity severity) {
+  for (auto& rule : rules_) {
+    if (rule.meta.id == id ||
+        std::find(rule.meta.aliases.begin(), rule.meta.aliases.end(), id) != rule.meta.aliases.end()) {
+      rule.meta.severity = severity;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::pair<std::string, std::string>> RuleSet::aliases() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& rule : rules_) {
+    for (const auto& alias : rule.meta.aliases) out.emplace_back(alias, rule.meta.id);
+  }
+  return out;
 }
 
 void RuleSet::sort_by_id() {

@@ -50,6 +50,12 @@ class RuleSet {
   [[nodiscard]] const Rule* find(std::string_view id) const;  ///< id or alias
   /// Keeps only the rules whose id is listed (used by the fixture harness).
   void retain(const std::vector<std::string>& ids);
+  /// Drops the rules whose id (or alias) is listed.
+  void remove(const std::vector<std::string>& ids);
+  /// Overrides a rule's severity; false when no rule has that id or alias.
+  bool set_severity(std::string_view id, core::Severity severity);
+  /// (alias, id) pairs of every rule, for suppressions that name a former id.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> aliases() const;
   void sort_by_id();
 
  private:

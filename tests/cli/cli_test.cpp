@@ -229,3 +229,64 @@ TEST_CASE("the demo's findings are exactly the planted threats, at their lines")
   CHECK(actual == expected);
   CHECK(doc["diagnostics"].empty());
 }
+
+TEST_CASE(".fermata.yaml: threshold, rule selection, severity, ignored paths, suppressions") {
+  TempDir repo;
+  repo.write(".mcp.json", "{\n  \"mcpServers\": {\n    \"t\": {\"type\": \"http\", \"url\": \"http://t.example.com/mcp\"}\n  }\n}\n");
+  repo.write("examples/.mcp.json", "{\"mcpServers\": {\"x\": {\"url\": \"http://x.example.com/mcp\"}}}");
+  repo.write(".vscode/mcp.json", "{\n  \"servers\": {\n    // fermata:ignore mcp-remote-server-insecure-transport lab network, retired in Q1 until=2030-01-01\n"
+                                 "    \"lab\": {\"type\": \"http\", \"url\": \"http://lab.example.com/mcp\", \"headers\": {\"X-API-Key\": \"${env:K}\"}}\n  }\n}\n");
+  repo.write(".fermata.yaml", "fail_on: critical\nignore_paths: [examples/]\nrules:\n  disable: [mcp-remote-server-without-auth]\n"
+                              "  severity:\n    mcp-remote-server-insecure-transport: critical\n");
+  Run run = fermata_run({"scan", repo.path.string(), "-f", "json"});
+  CHECK(run.code == 1);  // the override makes plain HTTP critical, at the configured threshold
+  auto doc = nlohmann::json::parse(run.out);
+  REQUIRE(doc["findings"].size() == 2);
+  for (const auto& f : doc["findings"]) {
+    CHECK(f["rule_id"] == "mcp-remote-server-insecure-transport");
+    CHECK(f["severity"] == "critical");
+    CHECK(f["location"]["file"] != "examples/.mcp.json");
+  }
+  CHECK(doc["findings"][1]["location"]["file"] == ".vscode/mcp.json");
+  CHECK(doc["findings"][1]["state"] == "suppressed");
+  CHECK(doc["findings"][1]["suppression_reason"] == "lab network, retired in Q1");
+  CHECK_FALSE(doc["findings"][1]["blocking"].get<bool>());
+
+  // SARIF leaves suppressed findings out unless asked to keep them.
+  Run sarif = fermata_run({"scan", repo.path.string(), "-f", "sarif"});
+  CHECK(nlohmann::json::parse(sarif.out)["runs"][0]["results"].size() == 1);
+  Run kept = fermata_run({"scan", repo.path.string(), "-f", "sarif", "--sarif-keep-suppressed"});
+  auto results = nlohmann::json::parse(kept.out)["runs"][0]["results"];
+  REQUIRE(results.size() == 2);
+  CHECK(results[1]["suppressions"][0]["kind"] == "inSource");
+  CHECK(results[1]["suppressions"][0]["justification"] == "lab network, retired in Q1");
+
+  // The suppression expires: the finding is reported again, and the scan says so.
+  Run expired = fermata_run({"scan", repo.path.string(), "-f", "json", "--today", "2030-01-02"});
+  auto expired_doc = nlohmann::json::parse(expired.out);
+  CHECK(expired_doc["findings"][1]["state"] == "open");
+  bool said = false;
+  for (const auto& d : expired_doc["diagnostics"]) said = said || d["code"] == "suppression.expired";
+  CHECK(said);
+
+  // The command line wins over the configuration.
+  CHECK(fermata_run({"scan", repo.path.string(), "-f", "json", "--fail-on", "none"}).code == 0);
+}
+
+TEST_CASE("an invalid .fermata.yaml is an error with file and line, exit 2") {
+  TempDir repo;
+  repo.write(".mcp.json", "{}");
+  repo.write(".fermata.yaml", "fail_on: high\nrules:\n  disable: [mcp-no-such-rule]\n");
+  Run unknown_rule = fermata_run({"scan", repo.path.string()});
+  CHECK(unknown_rule.code == 2);
+  CHECK(unknown_rule.err.find(".fermata.yaml:3:3: error: no rule 'mcp-no-such-rule'") != std::string::npos);
+  repo.write(".fermata.yaml", "fail_on: high\nignore-paths: [x]\n");
+  Run unknown_key = fermata_run({"scan", repo.path.string()});
+  CHECK(unknown_key.code == 2);
+  CHECK(unknown_key.err.find(".fermata.yaml:2:1: error: unknown key 'ignore-paths'") != std::string::npos);
+  TempDir other;
+  other.write("my-config.yaml", "fail_on: [high]\n");
+  Run explicit_config = fermata_run({"scan", repo.path.string(), "--config", (other.path / "my-config.yaml").string()});
+  CHECK(explicit_config.code == 2);
+  CHECK(explicit_config.err.find("my-config.yaml:1:10: error: 'fail_on' must be") != std::string::npos);
+}
