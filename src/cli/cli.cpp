@@ -7,16 +7,16 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "discover/git.hpp"
 #include "discover/working_tree.hpp"
 #include "gate/baseline.hpp"
 #include "gate/config.hpp"
-#include "gate/suppressions.hpp"
 #include "gate/gate.hpp"
+#include "gate/suppressions.hpp"
 #include "report/reporter.hpp"
 #include "report/rules_doc.hpp"
 #include "rules/rule_set.hpp"
@@ -176,7 +176,7 @@ struct ScanFlags {
   std::string fail_on = "high";
   bool fail_on_given = false;
   std::vector<std::string> rule_dirs;
-  uint64_t max_file_bytes = core::Limits{}.max_file_bytes;
+  core::Limits limits;  ///< --max-file-size, --max-depth and the other bounds on hostile input
   bool no_gitignore = false;
   bool allow_parse_errors = false;
   bool no_progress = false;
@@ -262,8 +262,9 @@ std::optional<ScanPlan> make_plan(const ScanFlags& flags, std::ostream& err) {
   if (!load_rules(rule_dirs, plan.rules, err)) return std::nullopt;
   auto unknown_rule = [&](const std::string& id) {
     if (plan.rules.find(id) != nullptr) return false;
-    core::Diagnostic diagnostic = core::make_diagnostic(
-        core::DiagCode::kConfigUnknownRule, "no rule '" + id + "' (see `fermata rules`)", config.rules_loc);
+    core::Diagnostic diagnostic =
+        core::make_diagnostic(core::DiagCode::kConfigUnknownRule,
+                              "no rule '" + id + "' (see `fermata rules`)", config.rules_loc);
     sink.report(std::move(diagnostic));
     return true;
   };
@@ -282,7 +283,7 @@ std::optional<ScanPlan> make_plan(const ScanFlags& flags, std::ostream& err) {
   if (!config.enable_rules.empty()) plan.rules.retain(config.enable_rules);
   plan.rules.remove(config.disable_rules);
 
-  plan.walk.limits.max_file_bytes = flags.max_file_bytes;
+  plan.walk.limits = flags.limits;
   plan.walk.honour_gitignore = !flags.no_gitignore;
   plan.walk.extra_ignores = config.ignore_paths;
   plan.baseline_path = flags.baseline_path.empty() ? config.baseline : flags.baseline_path;
@@ -305,7 +306,8 @@ struct ScanOutcome {
   bool ok = true;
 };
 
-ScanOutcome scan_provider(discover::FileProvider& files, const ScanPlan& plan, const derive::SecretClassifier& secrets,
+ScanOutcome scan_provider(discover::FileProvider& files, const ScanPlan& plan,
+                          const derive::SecretClassifier& secrets,
                           const std::function<void(size_t, size_t)>& progress) {
   scan::ScanOptions options;
   options.limits = plan.walk.limits;
@@ -313,8 +315,8 @@ ScanOutcome scan_provider(discover::FileProvider& files, const ScanPlan& plan, c
   ScanOutcome outcome;
   outcome.result = scan::run_scan(files, plan.rules, secrets, options);
   core::DiagnosticSink sink;
-  gate::apply_suppressions(outcome.result.findings, *outcome.result.sources, plan.config.suppressions,
-                           plan.rules.aliases(), plan.today, sink);
+  gate::apply_suppressions(outcome.result.findings, *outcome.result.sources,
+                           plan.config.suppressions, plan.rules.aliases(), plan.today, sink);
   for (auto& diagnostic : sink.take()) outcome.result.diagnostics.push_back(std::move(diagnostic));
   return outcome;
 }
@@ -339,10 +341,11 @@ std::optional<scan::ScanResult> scan_current(const ScanFlags& flags, const ScanP
 }
 
 bool sort_diagnostics(std::vector<core::Diagnostic>& diagnostics) {
-  std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const core::Diagnostic& a, const core::Diagnostic& b) {
-    if (!(a.loc == b.loc)) return a.loc < b.loc;
-    return a.message < b.message;
-  });
+  std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                   [](const core::Diagnostic& a, const core::Diagnostic& b) {
+                     if (!(a.loc == b.loc)) return a.loc < b.loc;
+                     return a.message < b.message;
+                   });
   return true;
 }
 
@@ -395,10 +398,13 @@ int run_scan_command(const CLI::App& command, const CLI::Option* format, const C
     auto files = repo->tree_files(*earlier_commit, plan->walk);
     ScanOutcome earlier = scan_provider(*files, *plan, secrets, {});
     const auto renames = repo->renames_since(*earlier_commit, flags.staged, compare_sink);
-    const gate::Baseline baseline = gate::baseline_of(earlier.result.findings, earlier.result.diagnostics,
-                                                      "revision " + flags.new_since);
-    report.fixed = gate::compare_with(result.findings, result.diagnostics, baseline, renames, false, compare_sink).absent;
-    report.compared_with = "revision " + flags.new_since + " (" + earlier_commit->substr(0, 12) + ")";
+    const gate::Baseline baseline = gate::baseline_of(
+        earlier.result.findings, earlier.result.diagnostics, "revision " + flags.new_since);
+    report.fixed = gate::compare_with(result.findings, result.diagnostics, baseline, renames, false,
+                                      compare_sink)
+                       .absent;
+    report.compared_with =
+        "revision " + flags.new_since + " (" + earlier_commit->substr(0, 12) + ")";
     for (auto& secret : earlier.result.redactor.secrets()) result.redactor.add_secret(secret);
   } else if (!plan->baseline_path.empty()) {
     auto text = read_text_file(plan->baseline_path);
@@ -413,7 +419,9 @@ int run_scan_command(const CLI::App& command, const CLI::Option* format, const C
       print_diagnostics(baseline_sink, err);
       return gate::kExitUsage;
     }
-    report.fixed = gate::compare_with(result.findings, result.diagnostics, *baseline, {}, true, compare_sink).absent;
+    report.fixed =
+        gate::compare_with(result.findings, result.diagnostics, *baseline, {}, true, compare_sink)
+            .absent;
     report.compared_with = "baseline " + plan->baseline_path;
   }
   for (auto& diagnostic : git_sink.take()) result.diagnostics.push_back(std::move(diagnostic));
@@ -469,7 +477,8 @@ int run_baseline_create(const ScanFlags& flags, const std::string& output_path, 
   core::DiagnosticSink catalog_sink;
   derive::SecretClassifier secrets = scan::builtin_secret_classifier(catalog_sink);
   auto current = scan_current(flags, *plan, secrets, nullptr, err, terminal);
-  const gate::Baseline baseline = gate::baseline_of(current->findings, current->diagnostics, "baseline");
+  const gate::Baseline baseline =
+      gate::baseline_of(current->findings, current->diagnostics, "baseline");
   std::ofstream file(output_path, std::ios::binary | std::ios::trunc);
   file << gate::write_baseline(baseline, FERMATA_VERSION);
   file.close();
@@ -479,7 +488,8 @@ int run_baseline_create(const ScanFlags& flags, const std::string& output_path, 
   }
   out << "fermata: recorded " << baseline.entries.size() << " findings in " << output_path;
   if (!baseline.unparsed_files.empty()) {
-    out << "; " << baseline.unparsed_files.size() << " files could not be parsed and are compared as incomparable";
+    out << "; " << baseline.unparsed_files.size()
+        << " files could not be parsed and are compared as incomparable";
   }
   out << "\n";
   return gate::kExitClean;
@@ -508,44 +518,68 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       scan->add_option("-o,--output", outputs, "Write the preceding --format to FILE")
           ->expected(1)
           ->take_all();
-  CLI::Option* fail_on =
-      scan->add_option("--fail-on", flags.fail_on,
-                       "Lowest severity that fails the build (default: high)")
-          ->check(CLI::IsMember({"critical", "high", "medium", "low", "none"}));
+  CLI::Option* fail_on = scan->add_option("--fail-on", flags.fail_on,
+                                          "Lowest severity that fails the build (default: high)")
+                             ->check(CLI::IsMember({"critical", "high", "medium", "low", "none"}));
   scan->add_option("--rules", flags.rule_dirs, "Extra rule directory (repeatable)")
       ->expected(1)
       ->take_all();
-  scan->add_option("--max-file-size", flags.max_file_bytes,
+  scan->add_option("--max-file-size", flags.limits.max_file_bytes,
                    "Skip files larger than BYTES (default: 8 MiB)");
+  scan->add_option("--max-depth", flags.limits.max_depth,
+                   "Refuse files nested deeper than N levels (default: 200, at most 1000)")
+      ->check(CLI::Range(1U, core::kMaxDepthCeiling));
+  scan->add_option("--max-nodes", flags.limits.max_nodes,
+                   "Refuse files with more than N values, aliases counted each time they expand "
+                   "(default: 2000000)")
+      ->check(CLI::PositiveNumber);
+  scan->add_option("--max-documents", flags.limits.max_documents,
+                   "Refuse YAML files with more than N documents (default: 10000)")
+      ->check(CLI::PositiveNumber);
+  scan->add_option("--max-files", flags.limits.max_files,
+                   "Stop listing after N files (default: 1000000)")
+      ->check(CLI::PositiveNumber);
+  scan->add_option("--max-line-length", flags.limits.max_line_bytes,
+                   "Skip files with a line longer than BYTES (default: 1 MiB)")
+      ->check(CLI::PositiveNumber);
   scan->add_flag("--no-gitignore", flags.no_gitignore, "Scan files that .gitignore excludes");
   scan->add_flag("--allow-parse-errors", flags.allow_parse_errors,
                  "Do not fail the build on files that could not be parsed");
   scan->add_flag("--no-progress", flags.no_progress, "Never show progress on standard error");
   scan->add_option("--automation-id", flags.automation_id,
                    "SARIF runAutomationDetails.id (category/run), default fermata/");
-  scan->add_option("--config", flags.config_path, "Configuration file (default: PATH/.fermata.yaml)");
-  scan->add_option("--baseline", flags.baseline_path, "Block only on findings not recorded in this baseline");
+  scan->add_option("--config", flags.config_path,
+                   "Configuration file (default: PATH/.fermata.yaml)");
+  scan->add_option("--baseline", flags.baseline_path,
+                   "Block only on findings not recorded in this baseline");
   scan->add_option("--new-since", flags.new_since,
                    "Block only on findings absent at this git revision (its merge-base with HEAD)");
-  scan->add_flag("--staged", flags.staged, "Scan the staged content (the git index), for pre-commit");
-  scan->add_flag("--sarif-keep-suppressed", flags.sarif_keep_suppressed,
-                 "Keep suppressed findings in SARIF, with `suppressions` (GitHub shows them as open)");
-  scan->add_option("--today", flags.today, "Date for suppression expiry (YYYY-MM-DD; default: today, UTC)")
+  scan->add_flag("--staged", flags.staged,
+                 "Scan the staged content (the git index), for pre-commit");
+  scan->add_flag(
+      "--sarif-keep-suppressed", flags.sarif_keep_suppressed,
+      "Keep suppressed findings in SARIF, with `suppressions` (GitHub shows them as open)");
+  scan->add_option("--today", flags.today,
+                   "Date for suppression expiry (YYYY-MM-DD; default: today, UTC)")
       ->group("");
 
   CLI::App* baseline_cmd = app.add_subcommand("baseline", "Record findings so only new ones block");
   baseline_cmd->require_subcommand(1);
-  CLI::App* baseline_create = baseline_cmd->add_subcommand("create", "Scan PATH and write its findings to FILE");
+  CLI::App* baseline_create =
+      baseline_cmd->add_subcommand("create", "Scan PATH and write its findings to FILE");
   ScanFlags baseline_flags;
   std::string baseline_output;
   baseline_create->add_option("path", baseline_flags.path, "Directory to scan (default: .)");
   baseline_create->add_option("-o,--output", baseline_output, "Baseline file to write")->required();
   baseline_create->add_option("--config", baseline_flags.config_path, "Configuration file");
-  baseline_create->add_option("--rules", baseline_flags.rule_dirs, "Extra rule directory (repeatable)")
+  baseline_create
+      ->add_option("--rules", baseline_flags.rule_dirs, "Extra rule directory (repeatable)")
       ->expected(1)
       ->take_all();
-  baseline_create->add_flag("--no-gitignore", baseline_flags.no_gitignore, "Scan files that .gitignore excludes");
-  baseline_create->add_option("--today", baseline_flags.today, "Date for suppression expiry")->group("");
+  baseline_create->add_flag("--no-gitignore", baseline_flags.no_gitignore,
+                            "Scan files that .gitignore excludes");
+  baseline_create->add_option("--today", baseline_flags.today, "Date for suppression expiry")
+      ->group("");
 
   CLI::App* rules_cmd = app.add_subcommand("rules", "List the rules (text, markdown or json)");
   std::string rules_format = "text";

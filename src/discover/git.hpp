@@ -19,7 +19,8 @@ class GitRepository {
  public:
   /// Opens the repository that contains `scan_root` (searching upwards). A path outside
   /// any repository is a git.not-a-repository diagnostic and nullopt.
-  static std::unique_ptr<GitRepository> open(const std::string& scan_root, core::DiagnosticSink& sink);
+  static std::unique_ptr<GitRepository> open(const std::string& scan_root,
+                                             core::DiagnosticSink& sink);
   ~GitRepository();
   GitRepository(const GitRepository&) = delete;
   GitRepository& operator=(const GitRepository&) = delete;
@@ -27,13 +28,15 @@ class GitRepository {
   /// The commit to compare with for `--new-since REV`: the merge-base of REV and HEAD (for
   /// a pull request's base branch, the point where the branch left it), or REV itself when
   /// they share no history. Errors explain shallow clones and how to fetch what is missing.
-  std::optional<std::string> comparison_commit(const std::string& revision, core::DiagnosticSink& sink);
+  std::optional<std::string> comparison_commit(const std::string& revision,
+                                               core::DiagnosticSink& sink);
 
   /// A provider over the tree of `commit` (an object id in hex), honouring the tree's own
   /// .gitignore files and `options` as the working-tree walk does.
   std::unique_ptr<FileProvider> tree_files(const std::string& commit, const WalkOptions& options);
   /// A provider over the index: the content that the next commit will hold.
-  std::unique_ptr<FileProvider> staged_files(const WalkOptions& options, core::DiagnosticSink& sink);
+  std::unique_ptr<FileProvider> staged_files(const WalkOptions& options,
+                                             core::DiagnosticSink& sink);
 
   /// Files renamed since `commit` (earlier path -> current path, relative to the scanned
   /// directory), comparing with the working tree or, when `staged`, with the index.

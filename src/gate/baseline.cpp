@@ -28,8 +28,8 @@ Baseline baseline_of(const std::vector<rules::Finding>& findings,
   baseline.origin = std::move(origin);
   for (const auto& finding : findings) {
     baseline.entries.push_back(BaselineEntry{finding.rule_id, finding.loc.file, finding.match_key,
-                                             finding.fingerprint, finding.entity_name, finding.message,
-                                             finding.severity, finding.loc.span});
+                                             finding.fingerprint, finding.entity_name,
+                                             finding.message, finding.severity, finding.loc.span});
   }
   const auto unparsed = files_with_errors(diagnostics);
   baseline.unparsed_files.assign(unparsed.begin(), unparsed.end());
@@ -67,18 +67,21 @@ std::string write_baseline(const Baseline& baseline, std::string_view tool_versi
 std::optional<Baseline> read_baseline(std::string_view path, std::string_view text,
                                       core::DiagnosticSink& sink) {
   auto fail = [&](const std::string& message) {
-    core::Diagnostic diagnostic = core::make_diagnostic(core::DiagCode::kBaselineInvalid, message, {std::string(path), {}});
+    core::Diagnostic diagnostic =
+        core::make_diagnostic(core::DiagCode::kBaselineInvalid, message, {std::string(path), {}});
     sink.report(std::move(diagnostic));
     return std::nullopt;
   };
   nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return fail("not a JSON object; create one with `fermata baseline create`");
+  if (doc.is_discarded() || !doc.is_object())
+    return fail("not a JSON object; create one with `fermata baseline create`");
   if (!doc.contains("fermata_baseline") || doc["fermata_baseline"] != 1) {
     return fail("not a fermata baseline (version 1): create one with `fermata baseline create`");
   }
   Baseline baseline;
   baseline.origin = "baseline " + std::string(path);
-  if (!doc.contains("findings") || !doc["findings"].is_array()) return fail("'findings' must be a list");
+  if (!doc.contains("findings") || !doc["findings"].is_array())
+    return fail("'findings' must be a list");
   for (const auto& item : doc["findings"]) {
     if (!item.is_object()) return fail("each finding must be an object");
     BaselineEntry entry;
@@ -93,7 +96,8 @@ std::optional<Baseline> read_baseline(std::string_view path, std::string_view te
     entry.fingerprint = item.value("fingerprint", "");
     entry.entity = item.value("entity", "");
     entry.message = item.value("message", "");
-    entry.severity = core::parse_severity(item.value("severity", "medium")).value_or(core::Severity::kMedium);
+    entry.severity =
+        core::parse_severity(item.value("severity", "medium")).value_or(core::Severity::kMedium);
     entry.span.line = item.value("line", 0U);
     entry.span.column = item.value("column", 0U);
     entry.span.end_line = entry.span.line;
@@ -129,14 +133,17 @@ ComparisonResult compare_with(std::vector<rules::Finding>& current,
   for (auto& finding : current) {
     auto it = pending.find({finding.rule_id, finding.loc.file, finding.match_key});
     if (it == pending.end() || it->second.empty()) {
-      finding.baseline_state = unparsed_then.count(finding.loc.file) != 0 ? rules::BaselineState::kIncomparable
-                                                                          : rules::BaselineState::kNew;
+      finding.baseline_state = unparsed_then.count(finding.loc.file) != 0
+                                   ? rules::BaselineState::kIncomparable
+                                   : rules::BaselineState::kNew;
       continue;
     }
     const BaselineEntry* entry = it->second.front();
     it->second.erase(it->second.begin());
-    const bool same = entry->span.line == finding.loc.span.line && entry->message == finding.message;
-    finding.baseline_state = same ? rules::BaselineState::kUnchanged : rules::BaselineState::kUpdated;
+    const bool same =
+        entry->span.line == finding.loc.span.line && entry->message == finding.message;
+    finding.baseline_state =
+        same ? rules::BaselineState::kUnchanged : rules::BaselineState::kUpdated;
     if (mark_baselined && finding.state == rules::FindingState::kOpen) {
       finding.state = rules::FindingState::kBaselined;
       finding.suppression_reason = "recorded in the " + earlier.origin;

@@ -54,14 +54,16 @@ class Reader {
       expect(node, NodeKind::kString, what);
       return "";
     }
-    if (node.text.empty()) error(DiagCode::kConfigType, std::string(what) + " must not be empty", node.span);
+    if (node.text.empty())
+      error(DiagCode::kConfigType, std::string(what) + " must not be empty", node.span);
     return node.text;
   }
 
   std::vector<std::string> strings_of(const Node& node, std::string_view what) {
     std::vector<std::string> out;
     if (!expect(node, NodeKind::kArray, what)) return out;
-    for (const auto& item : node.items) out.push_back(string_of(item, std::string(what) + " entries"));
+    for (const auto& item : node.items)
+      out.push_back(string_of(item, std::string(what) + " entries"));
     return out;
   }
 
@@ -73,7 +75,8 @@ class Reader {
   std::optional<Date> date_of(const Node& node, std::string_view what) {
     auto date = parse_date(node.text);
     if (!date || !node.is_scalar()) {
-      error(DiagCode::kConfigType, std::string(what) + " must be a date written YYYY-MM-DD", node.span);
+      error(DiagCode::kConfigType, std::string(what) + " must be a date written YYYY-MM-DD",
+            node.span);
       return std::nullopt;
     }
     return date;
@@ -104,10 +107,12 @@ void read_rules(const Node& node, Config& config, Reader& reader) {
   if (!reader.expect(node, NodeKind::kObject, "'rules'")) return;
   config.rules_loc = reader.loc(node.span);
   reader.known_keys(node, {"enable", "disable", "severity", "directories"}, "'rules'");
-  if (const Node* enable = node.get("enable")) config.enable_rules = reader.strings_of(*enable, "'rules.enable'");
-  if (const Node* disable = node.get("disable")) config.disable_rules = reader.strings_of(*disable, "'rules.disable'");
-  if (const Node* severity = node.get("severity"); severity != nullptr &&
-                                                   reader.expect(*severity, NodeKind::kObject, "'rules.severity'")) {
+  if (const Node* enable = node.get("enable"))
+    config.enable_rules = reader.strings_of(*enable, "'rules.enable'");
+  if (const Node* disable = node.get("disable"))
+    config.disable_rules = reader.strings_of(*disable, "'rules.disable'");
+  if (const Node* severity = node.get("severity");
+      severity != nullptr && reader.expect(*severity, NodeKind::kObject, "'rules.severity'")) {
     for (const auto& member : severity->members) {
       auto parsed = core::parse_severity(member.value.text);
       if (!parsed || !member.value.is_scalar()) {
@@ -136,17 +141,20 @@ void read_suppressions(const Node& node, Config& config, Reader& reader) {
     if (const Node* rule = item.get("rule")) {
       suppression.rule = reader.string_of(*rule, "'rule'");
     } else {
-      reader.error(DiagCode::kConfigType, "a suppression needs 'rule' (the rule id it silences)", item.span);
+      reader.error(DiagCode::kConfigType, "a suppression needs 'rule' (the rule id it silences)",
+                   item.span);
     }
     if (const Node* path = item.get("path")) suppression.path = reader.string_of(*path, "'path'");
-    if (const Node* entity = item.get("entity")) suppression.entity = reader.string_of(*entity, "'entity'");
+    if (const Node* entity = item.get("entity"))
+      suppression.entity = reader.string_of(*entity, "'entity'");
     if (const Node* reason = item.get("reason")) {
       suppression.reason = reader.string_of(*reason, "'reason'");
     } else {
-      reader.error(DiagCode::kConfigType, "a suppression needs a 'reason': say why the finding is acceptable",
-                   item.span);
+      reader.error(DiagCode::kConfigType,
+                   "a suppression needs a 'reason': say why the finding is acceptable", item.span);
     }
-    if (const Node* until = item.get("until")) suppression.until = reader.date_of(*until, "'until'");
+    if (const Node* until = item.get("until"))
+      suppression.until = reader.date_of(*until, "'until'");
     config.suppressions.push_back(std::move(suppression));
   }
 }
@@ -166,7 +174,8 @@ void read_identities(const Node& node, Config& config, Reader& reader) {
     if (const Node* policies = item.get("policies")) {
       mapping.policies = reader.strings_of(*policies, "'policies'");
     } else {
-      reader.error(DiagCode::kConfigType, "an identity mapping needs 'policies' (files)", item.span);
+      reader.error(DiagCode::kConfigType, "an identity mapping needs 'policies' (files)",
+                   item.span);
     }
     config.identities.push_back(std::move(mapping));
   }
@@ -177,7 +186,8 @@ void read_agents(const Node& node, Config& config, Reader& reader) {
   for (const auto& member : node.members) {
     const Node& spec = member.value;
     if (!reader.expect(spec, NodeKind::kObject, "agent '" + member.key + "'")) continue;
-    reader.known_keys(spec, {"autonomy", "tools", "data_scopes", "spending_cap"}, "agent '" + member.key + "'");
+    reader.known_keys(spec, {"autonomy", "tools", "data_scopes", "spending_cap"},
+                      "agent '" + member.key + "'");
     AgentIntent intent;
     intent.name = member.key;
     intent.loc = reader.loc(member.key_span);
@@ -186,19 +196,22 @@ void read_agents(const Node& node, Config& config, Reader& reader) {
       if (intent.autonomy != "limited" && intent.autonomy != "semi-autonomous" &&
           intent.autonomy != "fully-autonomous") {
         reader.error(DiagCode::kConfigType,
-                     "'autonomy' must be limited, semi-autonomous or fully-autonomous", autonomy->span);
+                     "'autonomy' must be limited, semi-autonomous or fully-autonomous",
+                     autonomy->span);
       }
     }
     if (const Node* tools = spec.get("tools")) intent.tools = reader.strings_of(*tools, "'tools'");
-    if (const Node* scopes = spec.get("data_scopes")) intent.data_scopes = reader.strings_of(*scopes, "'data_scopes'");
-    if (const Node* cap = spec.get("spending_cap"); cap != nullptr &&
-                                                    reader.expect(*cap, NodeKind::kObject, "'spending_cap'")) {
+    if (const Node* scopes = spec.get("data_scopes"))
+      intent.data_scopes = reader.strings_of(*scopes, "'data_scopes'");
+    if (const Node* cap = spec.get("spending_cap");
+        cap != nullptr && reader.expect(*cap, NodeKind::kObject, "'spending_cap'")) {
       reader.known_keys(*cap, {"amount", "currency", "period"}, "'spending_cap'");
       SpendingCap parsed;
       parsed.loc = reader.loc(cap->span);
       const Node* amount = cap->get("amount");
       if (amount == nullptr || amount->kind != NodeKind::kNumber) {
-        reader.error(DiagCode::kConfigType, "'spending_cap.amount' must be a number", amount ? amount->span : cap->span);
+        reader.error(DiagCode::kConfigType, "'spending_cap.amount' must be a number",
+                     amount ? amount->span : cap->span);
       } else {
         parsed.amount = std::strtod(amount->text.c_str(), nullptr);
       }
@@ -207,7 +220,9 @@ void read_agents(const Node& node, Config& config, Reader& reader) {
         const bool iso = parsed.currency.size() == 3 &&
                          std::all_of(parsed.currency.begin(), parsed.currency.end(),
                                      [](char c) { return c >= 'A' && c <= 'Z'; });
-        if (!iso) reader.error(DiagCode::kConfigType, "'currency' must be an ISO 4217 code such as USD", currency->span);
+        if (!iso)
+          reader.error(DiagCode::kConfigType, "'currency' must be an ISO 4217 code such as USD",
+                       currency->span);
       } else {
         reader.error(DiagCode::kConfigType, "'spending_cap' needs 'currency'", cap->span);
       }
@@ -215,7 +230,8 @@ void read_agents(const Node& node, Config& config, Reader& reader) {
         parsed.period = reader.string_of(*period, "'period'");
         if (parsed.period != "hour" && parsed.period != "day" && parsed.period != "week" &&
             parsed.period != "month") {
-          reader.error(DiagCode::kConfigType, "'period' must be hour, day, week or month", period->span);
+          reader.error(DiagCode::kConfigType, "'period' must be hour, day, week or month",
+                       period->span);
         }
       } else {
         reader.error(DiagCode::kConfigType, "'spending_cap' needs 'period'", cap->span);
@@ -242,7 +258,8 @@ std::optional<Date> parse_date(std::string_view text) {
     auto [end, error] = std::from_chars(begin, begin + length, out);
     return error == std::errc{} && end == begin + length;
   };
-  if (!number(0, 4, date.year) || !number(5, 2, date.month) || !number(8, 2, date.day)) return std::nullopt;
+  if (!number(0, 4, date.year) || !number(5, 2, date.month) || !number(8, 2, date.day))
+    return std::nullopt;
   if (date.month < 1 || date.month > 12 || date.day < 1) return std::nullopt;
   const std::chrono::year_month_day ymd{std::chrono::year(date.year),
                                         std::chrono::month(static_cast<unsigned>(date.month)),
@@ -274,7 +291,8 @@ std::optional<Config> parse_config(std::string_view path, std::string_view text,
   config.path = std::string(path);
   Reader reader(path, base_dir, sink);
   if (document->roots.size() > 1) {
-    reader.error(DiagCode::kConfigSyntax, "the configuration is one YAML document", document->roots[1].span);
+    reader.error(DiagCode::kConfigSyntax, "the configuration is one YAML document",
+                 document->roots[1].span);
     return std::nullopt;
   }
   const Node& root = document->roots.front();
@@ -290,17 +308,21 @@ std::optional<Config> parse_config(std::string_view path, std::string_view text,
   if (const Node* fail_on = root.get("fail_on")) {
     if (fail_on->text == "none" && fail_on->is_scalar()) {
       config.fail_on_none = true;
-    } else if (auto severity = core::parse_severity(fail_on->text); severity && fail_on->is_scalar() &&
-                                                                     *severity != core::Severity::kInfo) {
+    } else if (auto severity = core::parse_severity(fail_on->text);
+               severity && fail_on->is_scalar() && *severity != core::Severity::kInfo) {
       config.fail_on = severity;
     } else {
-      reader.error(DiagCode::kConfigType, "'fail_on' must be critical, high, medium, low or none", fail_on->span);
+      reader.error(DiagCode::kConfigType, "'fail_on' must be critical, high, medium, low or none",
+                   fail_on->span);
     }
   }
   if (const Node* rules = root.get("rules")) read_rules(*rules, config, reader);
-  if (const Node* ignore = root.get("ignore_paths")) config.ignore_paths = reader.strings_of(*ignore, "'ignore_paths'");
-  if (const Node* baseline = root.get("baseline")) config.baseline = reader.resolve(reader.string_of(*baseline, "'baseline'"));
-  if (const Node* suppressions = root.get("suppressions")) read_suppressions(*suppressions, config, reader);
+  if (const Node* ignore = root.get("ignore_paths"))
+    config.ignore_paths = reader.strings_of(*ignore, "'ignore_paths'");
+  if (const Node* baseline = root.get("baseline"))
+    config.baseline = reader.resolve(reader.string_of(*baseline, "'baseline'"));
+  if (const Node* suppressions = root.get("suppressions"))
+    read_suppressions(*suppressions, config, reader);
   if (const Node* identities = root.get("identities")) read_identities(*identities, config, reader);
   if (const Node* agents = root.get("agents")) read_agents(*agents, config, reader);
   if (!reader.ok()) return std::nullopt;

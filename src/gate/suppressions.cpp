@@ -15,7 +15,8 @@ std::string trim(std::string_view text) {
   size_t begin = 0;
   size_t end = text.size();
   while (begin < end && (text[begin] == ' ' || text[begin] == '\t')) ++begin;
-  while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\r')) --end;
+  while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\r'))
+    --end;
   return std::string(text.substr(begin, end - begin));
 }
 
@@ -35,7 +36,8 @@ bool is_comment_only(std::string_view line, size_t comment) {
   return trim(line.substr(0, comment)).empty();
 }
 
-std::string resolve(std::string_view id, const std::vector<std::pair<std::string, std::string>>& aliases) {
+std::string resolve(std::string_view id,
+                    const std::vector<std::pair<std::string, std::string>>& aliases) {
   for (const auto& [alias, rule] : aliases) {
     if (alias == id) return rule;
   }
@@ -49,7 +51,8 @@ struct Applied {
 
 }  // namespace
 
-std::vector<InlineSuppression> find_inline_suppressions(std::string_view path, std::string_view text,
+std::vector<InlineSuppression> find_inline_suppressions(std::string_view path,
+                                                        std::string_view text,
                                                         core::DiagnosticSink& sink) {
   std::vector<InlineSuppression> out;
   uint32_t line_number = 0;
@@ -91,13 +94,17 @@ std::vector<InlineSuppression> find_inline_suppressions(std::string_view path, s
         }
         if (suppression.rules.empty() || ids.find('=') != std::string::npos) {
           sink.report(core::DiagCode::kSuppressionInvalid,
-                      "'fermata:ignore' needs a rule id, then a reason: fermata:ignore RULE-ID why it is acceptable",
+                      "'fermata:ignore' needs a rule id, then a reason: fermata:ignore RULE-ID why "
+                      "it is acceptable",
                       loc);
         } else if (bad_date) {
-          sink.report(core::DiagCode::kSuppressionInvalid, "'until=' needs a date written YYYY-MM-DD", loc);
-        } else if (reason.empty()) {
           sink.report(core::DiagCode::kSuppressionInvalid,
-                      "the suppression of " + ids + " has no reason: say why the finding is acceptable", loc);
+                      "'until=' needs a date written YYYY-MM-DD", loc);
+        } else if (reason.empty()) {
+          sink.report(
+              core::DiagCode::kSuppressionInvalid,
+              "the suppression of " + ids + " has no reason: say why the finding is acceptable",
+              loc);
         } else {
           suppression.reason = std::move(reason);
           out.push_back(std::move(suppression));
@@ -151,17 +158,17 @@ void apply_suppressions(std::vector<rules::Finding>& findings, const report::Sou
         }
       }
       if (!covers) continue;
-      const bool names_rule = std::any_of(s.rules.begin(), s.rules.end(), [&](const std::string& id) {
-        return resolve(id, aliases) == finding.rule_id;
-      });
+      const bool names_rule = std::any_of(
+          s.rules.begin(), s.rules.end(),
+          [&](const std::string& id) { return resolve(id, aliases) == finding.rule_id; });
       if (!names_rule) continue;
       applied.used = true;
       if (s.until && s.until->ordinal() < today.ordinal()) {
         if (!inline_expired_reported[&s]) {
           inline_expired_reported[&s] = true;
           sink.report(core::DiagCode::kSuppressionExpired,
-                      "the suppression of " + finding.rule_id + " expired on " + s.until->to_string() +
-                          "; the finding is reported again",
+                      "the suppression of " + finding.rule_id + " expired on " +
+                          s.until->to_string() + "; the finding is reported again",
                       s.loc);
         }
         continue;
@@ -185,8 +192,8 @@ void apply_suppressions(std::vector<rules::Finding>& findings, const report::Sou
         if (!config_expired_reported[i]) {
           config_expired_reported[i] = true;
           sink.report(core::DiagCode::kSuppressionExpired,
-                      "the suppression of " + finding.rule_id + " expired on " + s.until->to_string() +
-                          "; the finding is reported again",
+                      "the suppression of " + finding.rule_id + " expired on " +
+                          s.until->to_string() + "; the finding is reported again",
                       s.loc);
         }
         continue;
@@ -202,14 +209,15 @@ void apply_suppressions(std::vector<rules::Finding>& findings, const report::Sou
       if (applied.used) continue;
       std::string ids;
       for (const auto& id : applied.suppression->rules) ids += (ids.empty() ? "" : ",") + id;
-      sink.report(core::DiagCode::kSuppressionUnused, "the suppression of " + ids + " matches no finding",
-                  applied.suppression->loc);
+      sink.report(core::DiagCode::kSuppressionUnused,
+                  "the suppression of " + ids + " matches no finding", applied.suppression->loc);
     }
   }
   for (size_t i = 0; i < configured.size(); ++i) {
     if (!config_used[i]) {
       sink.report(core::DiagCode::kSuppressionUnused,
-                  "the suppression of " + configured[i].rule + " matches no finding", configured[i].loc);
+                  "the suppression of " + configured[i].rule + " matches no finding",
+                  configured[i].loc);
     }
   }
 }

@@ -27,7 +27,8 @@ struct InlineSuppression {
 
 /// Every well-formed inline suppression in `text`; malformed ones (no rule id, no reason, a
 /// bad date) are suppression.invalid diagnostics and suppress nothing.
-std::vector<InlineSuppression> find_inline_suppressions(std::string_view path, std::string_view text,
+std::vector<InlineSuppression> find_inline_suppressions(std::string_view path,
+                                                        std::string_view text,
                                                         core::DiagnosticSink& sink);
 
 /// Marks suppressed findings (state kSuppressed, reason, kind) and reports expired and

@@ -434,10 +434,9 @@ class SarifWriter {
 
     if (finding.state != rules::FindingState::kOpen) {
       Json suppression;
-      suppression["kind"] =
-          !finding.suppression_kind.empty() ? finding.suppression_kind
-          : finding.state == rules::FindingState::kBaselined ? "external"
-                                                              : "inSource";
+      suppression["kind"] = !finding.suppression_kind.empty() ? finding.suppression_kind
+                            : finding.state == rules::FindingState::kBaselined ? "external"
+                                                                               : "inSource";
       if (!finding.suppression_reason.empty()) {
         suppression["justification"] = text(finding.suppression_reason);
       }

@@ -311,8 +311,8 @@ class TextWriter {
         fresh += finding.baseline_state == rules::BaselineState::kNew ||
                  finding.baseline_state == rules::BaselineState::kIncomparable;
       }
-      out_ << "  compared:    with the " << clean(report_.compared_with) << ": " << fresh << " new, "
-           << report_.fixed.size() << " fixed\n";
+      out_ << "  compared:    with the " << clean(report_.compared_with) << ": " << fresh
+           << " new, " << report_.fixed.size() << " fixed\n";
     }
     out_ << "  blocking:    " << blocking << "\n";
     out_ << "  diagnostics: " << report_.diagnostics.size() << " (" << errors << " "

@@ -39,7 +39,7 @@ struct Finding {
   std::string suppression_reason;  ///< when suppressed or baselined
   std::string suppression_kind;    ///< "inSource" (a comment) or "external" (config, baseline)
   BaselineState baseline_state = BaselineState::kNone;
-  bool blocking = false;           ///< set by the gate
+  bool blocking = false;  ///< set by the gate
 };
 
 /// Sort order every reporter relies on: file, line, column, rule id, message.

@@ -443,7 +443,8 @@ void match_entity(const Rule& rule, const model::Graph& graph, const model::Enti
     finding.entity_name = entity.name;
     finding.entity_key = entity.key;
     finding.match_key = match_key_of(rule, entity, focus, element, graph);
-    finding.fingerprint = core::sha256_hex(finding.loc.file + "\n" + finding.match_key).substr(0, 32);
+    finding.fingerprint =
+        core::sha256_hex(finding.loc.file + "\n" + finding.match_key).substr(0, 32);
     out.push_back(std::move(finding));
   };
   if (!rule.for_each_source) {
@@ -509,16 +510,16 @@ void RuleSet::retain(const std::vector<std::string>& ids) {
 void RuleSet::remove(const std::vector<std::string>& ids) {
   std::erase_if(rules_, [&](const Rule& rule) {
     return std::any_of(ids.begin(), ids.end(), [&](const std::string& id) {
-      return id == rule.meta.id ||
-             std::find(rule.meta.aliases.begin(), rule.meta.aliases.end(), id) != rule.meta.aliases.end();
+      return id == rule.meta.id || std::find(rule.meta.aliases.begin(), rule.meta.aliases.end(),
+                                             id) != rule.meta.aliases.end();
     });
   });
 }
 
 bool RuleSet::set_severity(std::string_view id, core::Severity severity) {
   for (auto& rule : rules_) {
-    if (rule.meta.id == id ||
-        std::find(rule.meta.aliases.begin(), rule.meta.aliases.end(), id) != rule.meta.aliases.end()) {
+    if (rule.meta.id == id || std::find(rule.meta.aliases.begin(), rule.meta.aliases.end(), id) !=
+                                  rule.meta.aliases.end()) {
       rule.meta.severity = severity;
       return true;
     }

@@ -215,8 +215,9 @@ TEST_CASE("the demo's findings are exactly the planted threats, at their lines")
   auto doc = nlohmann::json::parse(run.out);
   std::vector<std::string> actual;
   for (const auto& f : doc["findings"]) {
-    actual.push_back(f["location"]["file"].get<std::string>() + ":" + std::to_string(f["location"]["line"].get<int>()) +
-                     ":" + std::to_string(f["location"]["column"].get<int>()) + ": " +
+    actual.push_back(f["location"]["file"].get<std::string>() + ":" +
+                     std::to_string(f["location"]["line"].get<int>()) + ":" +
+                     std::to_string(f["location"]["column"].get<int>()) + ": " +
                      f["severity"].get<std::string>() + ": " + f["rule_id"].get<std::string>());
   }
   std::vector<std::string> expected;
@@ -232,12 +233,20 @@ TEST_CASE("the demo's findings are exactly the planted threats, at their lines")
 
 TEST_CASE(".fermata.yaml: threshold, rule selection, severity, ignored paths, suppressions") {
   TempDir repo;
-  repo.write(".mcp.json", "{\n  \"mcpServers\": {\n    \"t\": {\"type\": \"http\", \"url\": \"http://t.example.com/mcp\"}\n  }\n}\n");
-  repo.write("examples/.mcp.json", "{\"mcpServers\": {\"x\": {\"url\": \"http://x.example.com/mcp\"}}}");
-  repo.write(".vscode/mcp.json", "{\n  \"servers\": {\n    // fermata:ignore mcp-remote-server-insecure-transport lab network, retired in Q1 until=2030-01-01\n"
-                                 "    \"lab\": {\"type\": \"http\", \"url\": \"http://lab.example.com/mcp\", \"headers\": {\"X-API-Key\": \"${env:K}\"}}\n  }\n}\n");
-  repo.write(".fermata.yaml", "fail_on: critical\nignore_paths: [examples/]\nrules:\n  disable: [mcp-remote-server-without-auth]\n"
-                              "  severity:\n    mcp-remote-server-insecure-transport: critical\n");
+  repo.write(".mcp.json",
+             "{\n  \"mcpServers\": {\n    \"t\": {\"type\": \"http\", \"url\": "
+             "\"http://t.example.com/mcp\"}\n  }\n}\n");
+  repo.write("examples/.mcp.json",
+             "{\"mcpServers\": {\"x\": {\"url\": \"http://x.example.com/mcp\"}}}");
+  repo.write(".vscode/mcp.json",
+             "{\n  \"servers\": {\n    // fermata:ignore mcp-remote-server-insecure-transport lab "
+             "network, retired in Q1 until=2030-01-01\n"
+             "    \"lab\": {\"type\": \"http\", \"url\": \"http://lab.example.com/mcp\", "
+             "\"headers\": {\"X-API-Key\": \"${env:K}\"}}\n  }\n}\n");
+  repo.write(".fermata.yaml",
+             "fail_on: critical\nignore_paths: [examples/]\nrules:\n  disable: "
+             "[mcp-remote-server-without-auth]\n"
+             "  severity:\n    mcp-remote-server-insecure-transport: critical\n");
   Run run = fermata_run({"scan", repo.path.string(), "-f", "json"});
   CHECK(run.code == 1);  // the override makes plain HTTP critical, at the configured threshold
   auto doc = nlohmann::json::parse(run.out);
@@ -266,7 +275,8 @@ TEST_CASE(".fermata.yaml: threshold, rule selection, severity, ignored paths, su
   auto expired_doc = nlohmann::json::parse(expired.out);
   CHECK(expired_doc["findings"][1]["state"] == "open");
   bool said = false;
-  for (const auto& d : expired_doc["diagnostics"]) said = said || d["code"] == "suppression.expired";
+  for (const auto& d : expired_doc["diagnostics"])
+    said = said || d["code"] == "suppression.expired";
   CHECK(said);
 
   // The command line wins over the configuration.
@@ -279,14 +289,18 @@ TEST_CASE("an invalid .fermata.yaml is an error with file and line, exit 2") {
   repo.write(".fermata.yaml", "fail_on: high\nrules:\n  disable: [mcp-no-such-rule]\n");
   Run unknown_rule = fermata_run({"scan", repo.path.string()});
   CHECK(unknown_rule.code == 2);
-  CHECK(unknown_rule.err.find(".fermata.yaml:3:3: error: no rule 'mcp-no-such-rule'") != std::string::npos);
+  CHECK(unknown_rule.err.find(".fermata.yaml:3:3: error: no rule 'mcp-no-such-rule'") !=
+        std::string::npos);
   repo.write(".fermata.yaml", "fail_on: high\nignore-paths: [x]\n");
   Run unknown_key = fermata_run({"scan", repo.path.string()});
   CHECK(unknown_key.code == 2);
-  CHECK(unknown_key.err.find(".fermata.yaml:2:1: error: unknown key 'ignore-paths'") != std::string::npos);
+  CHECK(unknown_key.err.find(".fermata.yaml:2:1: error: unknown key 'ignore-paths'") !=
+        std::string::npos);
   TempDir other;
   other.write("my-config.yaml", "fail_on: [high]\n");
-  Run explicit_config = fermata_run({"scan", repo.path.string(), "--config", (other.path / "my-config.yaml").string()});
+  Run explicit_config = fermata_run(
+      {"scan", repo.path.string(), "--config", (other.path / "my-config.yaml").string()});
   CHECK(explicit_config.code == 2);
-  CHECK(explicit_config.err.find("my-config.yaml:1:10: error: 'fail_on' must be") != std::string::npos);
+  CHECK(explicit_config.err.find("my-config.yaml:1:10: error: 'fail_on' must be") !=
+        std::string::npos);
 }

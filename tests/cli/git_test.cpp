@@ -51,7 +51,8 @@ class TestRepo {
   TestRepo() {
     git_libgit2_init();
     static int counter = 0;
-    dir_ = fs::temp_directory_path() / ("fermata-git-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    dir_ = fs::temp_directory_path() /
+           ("fermata-git-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     check(git_repository_init(&repo_, dir_.c_str(), 0));
@@ -102,8 +103,9 @@ class TestRepo {
     if (has_parent) check(git_commit_lookup(&parent, repo_, &parent_id));
     const git_commit* parents[] = {parent};
     git_oid commit_id;
-    check(git_commit_create(&commit_id, repo_, "HEAD", signature, signature, nullptr, message.c_str(), tree,
-                            has_parent ? 1 : 0, has_parent ? parents : nullptr));
+    check(git_commit_create(&commit_id, repo_, "HEAD", signature, signature, nullptr,
+                            message.c_str(), tree, has_parent ? 1 : 0,
+                            has_parent ? parents : nullptr));
     git_commit_free(parent);
     git_signature_free(signature);
     git_tree_free(tree);
@@ -141,8 +143,9 @@ class TestRepo {
 std::string legacy_config() {
   std::string text = "{\n  \"mcpServers\": {\n";
   for (int i = 0; i < 25; ++i) {
-    text += "    \"legacy-" + std::to_string(i) + "\": {\n      \"type\": \"http\",\n      \"url\": \"http://svc-" +
-            std::to_string(i) + ".internal.example.com/mcp\"\n    }" + (i < 24 ? "," : "") + "\n";
+    text += "    \"legacy-" + std::to_string(i) +
+            "\": {\n      \"type\": \"http\",\n      \"url\": \"http://svc-" + std::to_string(i) +
+            ".internal.example.com/mcp\"\n    }" + (i < 24 ? "," : "") + "\n";
   }
   return text + "  }\n}\n";
 }
@@ -155,7 +158,8 @@ int count_state(const nlohmann::json& doc, const std::string& state) {
 
 }  // namespace
 
-TEST_CASE("adopting on a repository with 50 findings blocks nothing until a new high-risk finding") {
+TEST_CASE(
+    "adopting on a repository with 50 findings blocks nothing until a new high-risk finding") {
   TestRepo repo;
   repo.write(".mcp.json", legacy_config());
   const std::string adopted = repo.commit("existing agent configuration");
@@ -178,18 +182,21 @@ TEST_CASE("adopting on a repository with 50 findings blocks nothing until a new 
 
   // An unrelated edit: lines above, reformatting, a moved block. Still nothing new.
   std::string edited = legacy_config();
-  edited.insert(edited.find("\"mcpServers\""), "\"$schema\": \"https://example.com/mcp.schema.json\",\n\n\n  ");
+  edited.insert(edited.find("\"mcpServers\""),
+                "\"$schema\": \"https://example.com/mcp.schema.json\",\n\n\n  ");
   repo.write(".mcp.json", edited);
   repo.commit("add a schema reference");
   CHECK(run_fermata({"scan", repo.path(), "-f", "json", "--new-since", adopted}).code == 0);
   CHECK(run_fermata({"scan", repo.path(), "-f", "json", "--baseline", baseline}).code == 0);
 
   // A commit adds a new high-risk finding: it blocks, at its exact line, and only it.
-  repo.write(".vscode/mcp.json", "{\n  \"servers\": {\n    \"payments\": {\n      \"type\": \"http\",\n"
-                                 "      \"url\": \"http://payments.example.com/mcp\",\n"
-                                 "      \"headers\": {\"Authorization\": \"Bearer ${input:pay}\"}\n    }\n  }\n}\n");
+  repo.write(".vscode/mcp.json",
+             "{\n  \"servers\": {\n    \"payments\": {\n      \"type\": \"http\",\n"
+             "      \"url\": \"http://payments.example.com/mcp\",\n"
+             "      \"headers\": {\"Authorization\": \"Bearer ${input:pay}\"}\n    }\n  }\n}\n");
   repo.commit("add the payments server");
-  for (const auto& flag : std::vector<std::vector<std::string>>{{"--new-since", adopted}, {"--baseline", baseline}}) {
+  for (const auto& flag :
+       std::vector<std::vector<std::string>>{{"--new-since", adopted}, {"--baseline", baseline}}) {
     Run run = run_fermata({"scan", repo.path(), "-f", "json", flag[0], flag[1]});
     CHECK(run.code == 1);
     int blocking = 0;
@@ -204,7 +211,8 @@ TEST_CASE("adopting on a repository with 50 findings blocks nothing until a new 
     CHECK(blocking == 1);
   }
   Run text = run_fermata({"scan", repo.path(), "--new-since", adopted});
-  CHECK(text.out.find(".vscode/mcp.json:5:14  HIGH  mcp-remote-server-insecure-transport") != std::string::npos);
+  CHECK(text.out.find(".vscode/mcp.json:5:14  HIGH  mcp-remote-server-insecure-transport") !=
+        std::string::npos);
   CHECK(text.out.find("[new]") != std::string::npos);
 }
 
@@ -212,24 +220,29 @@ TEST_CASE("findings introduced, fixed and re-introduced across commits; SARIF ba
   TestRepo repo;
   repo.write(".mcp.json", R"({"mcpServers": {"ok": {"command": "node", "args": ["a.js"]}}})");
   const std::string clean = repo.commit("clean");
-  repo.write(".mcp.json", R"({"mcpServers": {"t": {"type": "http", "url": "http://t.example.com/mcp"}}})");
+  repo.write(".mcp.json",
+             R"({"mcpServers": {"t": {"type": "http", "url": "http://t.example.com/mcp"}}})");
   const std::string risky = repo.commit("introduce");
 
   Run introduced = run_fermata({"scan", repo.path(), "-f", "json", "--new-since", clean});
   CHECK(introduced.code == 1);
   CHECK(count_state(introduced.json, "new") == 2);
 
-  repo.write(".mcp.json", R"({"mcpServers": {"t": {"type": "http", "url": "https://t.example.com/mcp", "headers": {"Authorization": "Bearer ${T}"}}}})");
+  repo.write(
+      ".mcp.json",
+      R"({"mcpServers": {"t": {"type": "http", "url": "https://t.example.com/mcp", "headers": {"Authorization": "Bearer ${T}"}}}})");
   repo.commit("fix");
   Run fixed = run_fermata({"scan", repo.path(), "-f", "json", "--new-since", risky});
   CHECK(fixed.code == 0);
   CHECK(fixed.json["comparison"]["fixed"].size() == 2);
   Run sarif = run_fermata({"scan", repo.path(), "-f", "sarif", "--new-since", risky});
   int absent = 0;
-  for (const auto& r : sarif.json["runs"][0]["results"]) absent += r["baselineState"] == "absent" ? 1 : 0;
+  for (const auto& r : sarif.json["runs"][0]["results"])
+    absent += r["baselineState"] == "absent" ? 1 : 0;
   CHECK(absent == 2);
 
-  repo.write(".mcp.json", R"({"mcpServers": {"t": {"type": "http", "url": "http://t.example.com/mcp"}}})");
+  repo.write(".mcp.json",
+             R"({"mcpServers": {"t": {"type": "http", "url": "http://t.example.com/mcp"}}})");
   repo.commit("re-introduce");
   Run again = run_fermata({"scan", repo.path(), "-f", "sarif", "--new-since", risky});
   CHECK(again.code == 0);  // identical to what was there at 'risky'
@@ -239,7 +252,8 @@ TEST_CASE("findings introduced, fixed and re-introduced across commits; SARIF ba
 
 TEST_CASE("a renamed file is not a new finding") {
   TestRepo repo;
-  repo.write("agents/.mcp.json", R"({"mcpServers": {"t": {"type": "http", "url": "http://t.example.com/mcp"}}})");
+  repo.write("agents/.mcp.json",
+             R"({"mcpServers": {"t": {"type": "http", "url": "http://t.example.com/mcp"}}})");
   const std::string before = repo.commit("add");
   fs::create_directories(repo.path() + "/assistants");
   fs::rename(repo.path() + "/agents/.mcp.json", repo.path() + "/assistants/.mcp.json");
@@ -257,7 +271,8 @@ TEST_CASE("--new-since compares with the merge-base, not the base branch's tip o
   // The feature branch: two commits, the first with a risky server.
   repo.branch("feature");
   repo.checkout("feature");
-  repo.write(".mcp.json", R"({"mcpServers": {"t": {"type": "http", "url": "http://t.example.com/mcp"}}})");
+  repo.write(".mcp.json",
+             R"({"mcpServers": {"t": {"type": "http", "url": "http://t.example.com/mcp"}}})");
   repo.commit("feature: risky server");
   repo.write("notes.md", "more\n");
   repo.commit("feature: notes");
@@ -278,14 +293,16 @@ TEST_CASE("--staged scans what will be committed, not the working tree") {
   TestRepo repo;
   repo.write(".mcp.json", R"({"mcpServers": {"ok": {"command": "node", "args": ["a.js"]}}})");
   repo.commit("clean");
-  repo.write(".mcp.json", R"({"mcpServers": {"t": {"type": "http", "url": "http://t.example.com/mcp"}}})");
+  repo.write(".mcp.json",
+             R"({"mcpServers": {"t": {"type": "http", "url": "http://t.example.com/mcp"}}})");
   CHECK(run_fermata({"scan", repo.path(), "-f", "json", "--staged"}).code == 0);  // not staged yet
   repo.stage();
   Run staged = run_fermata({"scan", repo.path(), "-f", "json", "--staged"});
   CHECK(staged.code == 1);
   CHECK(staged.json["findings"][0]["location"]["line"] == 1);
   repo.write(".mcp.json", R"({"mcpServers": {"ok": {"command": "node", "args": ["a.js"]}}})");
-  CHECK(run_fermata({"scan", repo.path(), "-f", "json", "--staged"}).code == 1);  // the index still has it
+  CHECK(run_fermata({"scan", repo.path(), "-f", "json", "--staged"}).code ==
+        1);  // the index still has it
 }
 
 TEST_CASE("git errors are clear and exit 2") {
@@ -294,8 +311,10 @@ TEST_CASE("git errors are clear and exit 2") {
   repo.commit("a");
   Run missing = run_fermata({"scan", repo.path(), "--new-since", "no-such-branch"});
   CHECK(missing.code == 2);
-  CHECK(missing.err.find("revision 'no-such-branch' is not in this repository") != std::string::npos);
-  const fs::path outside = fs::temp_directory_path() / ("fermata-nogit-" + std::to_string(::getpid()));
+  CHECK(missing.err.find("revision 'no-such-branch' is not in this repository") !=
+        std::string::npos);
+  const fs::path outside =
+      fs::temp_directory_path() / ("fermata-nogit-" + std::to_string(::getpid()));
   fs::create_directories(outside);
   Run not_repo = run_fermata({"scan", outside.string(), "--staged"});
   CHECK(not_repo.code == 2);
@@ -314,7 +333,8 @@ TEST_CASE("a shallow clone without the revision explains how to fetch it") {
   origin.write("a.md", "2\n");
   origin.commit("two");
   const fs::path clone = fs::path(origin.path()).string() + "-shallow";
-  const std::string command = "git clone -q --depth 1 file://" + origin.path() + " " + clone.string() + " 2>/dev/null";
+  const std::string command =
+      "git clone -q --depth 1 file://" + origin.path() + " " + clone.string() + " 2>/dev/null";
   REQUIRE(std::system(command.c_str()) == 0);
   Run run = run_fermata({"scan", clone.string(), "--new-since", first});
   CHECK(run.code == 2);

@@ -6,8 +6,8 @@ using namespace fermata;
 
 namespace {
 
-rules::Finding finding(const std::string& rule, const std::string& file, uint32_t line, const std::string& key,
-                       core::Severity severity = core::Severity::kHigh) {
+rules::Finding finding(const std::string& rule, const std::string& file, uint32_t line,
+                       const std::string& key, core::Severity severity = core::Severity::kHigh) {
   rules::Finding f;
   f.rule_id = rule;
   f.loc = {file, {line, 1, line, 5}};
@@ -25,8 +25,9 @@ core::Diagnostic parse_error(const std::string& file) {
 }  // namespace
 
 TEST_CASE("a baseline round-trips through its file format") {
-  gate::Baseline baseline = gate::baseline_of({finding("r", "a.json", 3, "k1"), finding("r", "b.json", 1, "k2")},
-                                              {parse_error("c.json")}, "baseline");
+  gate::Baseline baseline =
+      gate::baseline_of({finding("r", "a.json", 3, "k1"), finding("r", "b.json", 1, "k2")},
+                        {parse_error("c.json")}, "baseline");
   const std::string text = gate::write_baseline(baseline, "1.2.3");
   core::DiagnosticSink sink;
   auto read = gate::read_baseline("base.json", text, sink);
@@ -40,11 +41,13 @@ TEST_CASE("a baseline round-trips through its file format") {
 }
 
 TEST_CASE("matching: by rule, file and match key; moved lines are updated, not new") {
-  gate::Baseline baseline = gate::baseline_of(
-      {finding("r", "a.json", 3, "k1"), finding("r", "a.json", 9, "k2"), finding("r", "gone.json", 1, "k3")}, {},
-      "baseline");
-  std::vector<rules::Finding> current = {finding("r", "a.json", 3, "k1"), finding("r", "a.json", 12, "k2"),
-                                         finding("r", "a.json", 20, "k4"), finding("r", "other.json", 3, "k1")};
+  gate::Baseline baseline =
+      gate::baseline_of({finding("r", "a.json", 3, "k1"), finding("r", "a.json", 9, "k2"),
+                         finding("r", "gone.json", 1, "k3")},
+                        {}, "baseline");
+  std::vector<rules::Finding> current = {
+      finding("r", "a.json", 3, "k1"), finding("r", "a.json", 12, "k2"),
+      finding("r", "a.json", 20, "k4"), finding("r", "other.json", 3, "k1")};
   core::DiagnosticSink sink;
   auto result = gate::compare_with(current, {}, baseline, {}, true, sink);
   CHECK(current[0].baseline_state == rules::BaselineState::kUnchanged);
@@ -60,17 +63,20 @@ TEST_CASE("matching: by rule, file and match key; moved lines are updated, not n
 }
 
 TEST_CASE("renamed files keep their findings") {
-  gate::Baseline earlier = gate::baseline_of({finding("r", "old/.mcp.json", 3, "k1")}, {}, "revision main");
+  gate::Baseline earlier =
+      gate::baseline_of({finding("r", "old/.mcp.json", 3, "k1")}, {}, "revision main");
   std::vector<rules::Finding> current = {finding("r", "new/.mcp.json", 3, "k1")};
   core::DiagnosticSink sink;
-  auto result = gate::compare_with(current, {}, earlier, {{"old/.mcp.json", "new/.mcp.json"}}, false, sink);
+  auto result =
+      gate::compare_with(current, {}, earlier, {{"old/.mcp.json", "new/.mcp.json"}}, false, sink);
   CHECK(current[0].baseline_state == rules::BaselineState::kUnchanged);
   CHECK(current[0].state == rules::FindingState::kOpen);  // --new-since keeps them open
   CHECK(result.absent.empty());
 }
 
 TEST_CASE("a file that does not parse at one side makes its findings incomparable, never fixed") {
-  gate::Baseline earlier = gate::baseline_of({finding("r", "a.json", 3, "k1")}, {parse_error("b.json")}, "baseline");
+  gate::Baseline earlier =
+      gate::baseline_of({finding("r", "a.json", 3, "k1")}, {parse_error("b.json")}, "baseline");
   // a.json fails now: its recorded finding is not "fixed".
   std::vector<rules::Finding> current = {finding("r", "b.json", 2, "k9")};
   core::DiagnosticSink sink;

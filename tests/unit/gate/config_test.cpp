@@ -71,22 +71,27 @@ TEST_CASE("an empty or comment-only configuration is valid") {
 
 TEST_CASE("unknown keys and wrong types are errors at their line") {
   CHECK(first_error("fail_on: high\nfailon: low\n") ==
-        ".fermata.yaml:2:1: error: unknown key 'failon' in the configuration (known: version, fail_on, "
+        ".fermata.yaml:2:1: error: unknown key 'failon' in the configuration (known: version, "
+        "fail_on, "
         "rules, ignore_paths, baseline, suppressions, identities, agents) [config.unknown-key]");
-  CHECK(first_error("fail_on: severe\n").rfind(".fermata.yaml:1:10: error: 'fail_on' must be", 0) == 0);
-  CHECK(first_error("rules:\n  disable: mcp-x\n").find("2:12: error: 'rules.disable' must be a list, not a string") !=
+  CHECK(first_error("fail_on: severe\n").rfind(".fermata.yaml:1:10: error: 'fail_on' must be", 0) ==
+        0);
+  CHECK(first_error("rules:\n  disable: mcp-x\n")
+            .find("2:12: error: 'rules.disable' must be a list, not a string") !=
         std::string::npos);
-  CHECK(first_error("rules:\n  severity:\n    x: huge\n").find("3:8: error: severity of 'x' must be") !=
-        std::string::npos);
-  CHECK(first_error("suppressions:\n  - rule: r\n    path: a\n").find("a suppression needs a 'reason'") !=
-        std::string::npos);
+  CHECK(first_error("rules:\n  severity:\n    x: huge\n")
+            .find("3:8: error: severity of 'x' must be") != std::string::npos);
+  CHECK(first_error("suppressions:\n  - rule: r\n    path: a\n")
+            .find("a suppression needs a 'reason'") != std::string::npos);
   CHECK(first_error("suppressions:\n  - rule: r\n    reason: ok\n    until: 2027-02-30\n")
             .find("4:12: error: 'until' must be a date written YYYY-MM-DD") != std::string::npos);
-  CHECK(first_error("agents:\n  a:\n    autonomy: total\n").find("'autonomy' must be limited") != std::string::npos);
+  CHECK(first_error("agents:\n  a:\n    autonomy: total\n").find("'autonomy' must be limited") !=
+        std::string::npos);
   CHECK(first_error("agents:\n  a:\n    spending_cap: {amount: lots, currency: USD, period: day}\n")
             .find("'spending_cap.amount' must be a number") != std::string::npos);
-  CHECK(first_error("agents:\n  a:\n    spending_cap: {amount: 5, currency: dollars, period: day}\n")
-            .find("ISO 4217") != std::string::npos);
+  CHECK(
+      first_error("agents:\n  a:\n    spending_cap: {amount: 5, currency: dollars, period: day}\n")
+          .find("ISO 4217") != std::string::npos);
   CHECK(first_error("[1, 2]\n").find("the configuration must be a mapping") != std::string::npos);
   CHECK(first_error("a: [\n").find("[config.syntax]") != std::string::npos);
   CHECK(first_error("version: 2\n").find("'version' must be 1") != std::string::npos);

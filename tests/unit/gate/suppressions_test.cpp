@@ -21,7 +21,8 @@ struct Run {
 };
 
 Run apply(std::vector<rules::Finding> findings, const std::string& file, const std::string& text,
-          std::vector<gate::ConfigSuppression> configured = {}, const std::string& today = "2026-11-22") {
+          std::vector<gate::ConfigSuppression> configured = {},
+          const std::string& today = "2026-11-22") {
   report::SourceCache sources;
   sources.put(file, text);
   Run run;
@@ -59,29 +60,35 @@ TEST_CASE("JSONC comments, several ids and former ids work too") {
       "  // fermata:ignore old-rule-id,rule-b local lab only\n"
       "  \"url\": \"http://x\"\n"
       "}\n";
-  Run run = apply({finding("rule-a", ".vscode/mcp.json", 3), finding("rule-b", ".vscode/mcp.json", 3)},
-                  ".vscode/mcp.json", json);
+  Run run =
+      apply({finding("rule-a", ".vscode/mcp.json", 3), finding("rule-b", ".vscode/mcp.json", 3)},
+            ".vscode/mcp.json", json);
   CHECK(run.findings[0].state == rules::FindingState::kSuppressed);
   CHECK(run.findings[1].state == rules::FindingState::kSuppressed);
 }
 
 TEST_CASE("a reason is required and the date must be valid; a bad suppression suppresses nothing") {
-  Run no_reason = apply({finding("rule-a", "x.yaml", 1)}, "x.yaml", "a: 1 # fermata:ignore rule-a\n");
+  Run no_reason =
+      apply({finding("rule-a", "x.yaml", 1)}, "x.yaml", "a: 1 # fermata:ignore rule-a\n");
   CHECK(no_reason.findings[0].state == rules::FindingState::kOpen);
   REQUIRE(no_reason.sink.size() == 1);
   CHECK(core::format_diagnostic(no_reason.sink.items()[0]) ==
-        "x.yaml:1:8: warning: the suppression of rule-a has no reason: say why the finding is acceptable "
+        "x.yaml:1:8: warning: the suppression of rule-a has no reason: say why the finding is "
+        "acceptable "
         "[suppression.invalid]");
-  Run bad_date = apply({finding("rule-a", "x.yaml", 1)}, "x.yaml", "a: 1 # fermata:ignore rule-a ok until=soon\n");
+  Run bad_date = apply({finding("rule-a", "x.yaml", 1)}, "x.yaml",
+                       "a: 1 # fermata:ignore rule-a ok until=soon\n");
   CHECK(bad_date.findings[0].state == rules::FindingState::kOpen);
   Run no_id = apply({}, "x.yaml", "# fermata:ignore\n");
   CHECK(no_id.sink.items().at(0).code == core::DiagCode::kSuppressionInvalid);
-  Run in_string = apply({finding("rule-a", "x.yaml", 1)}, "x.yaml", "a: \"fermata:ignore rule-a x\"\n");
+  Run in_string =
+      apply({finding("rule-a", "x.yaml", 1)}, "x.yaml", "a: \"fermata:ignore rule-a x\"\n");
   CHECK(in_string.findings[0].state == rules::FindingState::kOpen);  // not a comment
 }
 
 TEST_CASE("expiry at a fixed date: before it suppresses, after it reports again and says so") {
-  const std::string yaml = "a: 1 # fermata:ignore rule-a accepted until the migration until=2026-12-31\n";
+  const std::string yaml =
+      "a: 1 # fermata:ignore rule-a accepted until the migration until=2026-12-31\n";
   Run before = apply({finding("rule-a", "x.yaml", 1)}, "x.yaml", yaml, {}, "2026-12-31");
   CHECK(before.findings[0].state == rules::FindingState::kSuppressed);
   CHECK(before.findings[0].suppression_reason == "accepted until the migration");
@@ -89,7 +96,8 @@ TEST_CASE("expiry at a fixed date: before it suppresses, after it reports again 
   CHECK(after.findings[0].state == rules::FindingState::kOpen);
   REQUIRE(after.sink.size() == 1);
   CHECK(core::format_diagnostic(after.sink.items()[0]) ==
-        "x.yaml:1:8: warning: the suppression of rule-a expired on 2026-12-31; the finding is reported again "
+        "x.yaml:1:8: warning: the suppression of rule-a expired on 2026-12-31; the finding is "
+        "reported again "
         "[suppression.expired]");
 }
 
@@ -101,12 +109,15 @@ TEST_CASE("unused suppressions are reported as information") {
 }
 
 TEST_CASE("configured suppressions match rule, path glob and entity") {
-  gate::ConfigSuppression by_path{"rule-a", ".vscode/*.json", "", "lab network", std::nullopt, {".fermata.yaml", {3, 5, 3, 5}}};
-  gate::ConfigSuppression by_entity{"rule-b", "", "legacy", "retiring in Q1", std::nullopt, {".fermata.yaml", {7, 5, 7, 5}}};
-  gate::ConfigSuppression expired{"rule-c", "", "", "old", gate::parse_date("2020-01-01"), {".fermata.yaml", {9, 5, 9, 5}}};
+  gate::ConfigSuppression by_path{"rule-a",      ".vscode/*.json", "",
+                                  "lab network", std::nullopt,     {".fermata.yaml", {3, 5, 3, 5}}};
+  gate::ConfigSuppression by_entity{
+      "rule-b", "", "legacy", "retiring in Q1", std::nullopt, {".fermata.yaml", {7, 5, 7, 5}}};
+  gate::ConfigSuppression expired{
+      "rule-c", "", "", "old", gate::parse_date("2020-01-01"), {".fermata.yaml", {9, 5, 9, 5}}};
   Run run = apply({finding("rule-a", ".vscode/mcp.json", 3), finding("rule-a", ".mcp.json", 3),
-                   finding("rule-b", ".mcp.json", 4, "legacy"), finding("rule-b", ".mcp.json", 5, "other"),
-                   finding("rule-c", ".mcp.json", 6)},
+                   finding("rule-b", ".mcp.json", 4, "legacy"),
+                   finding("rule-b", ".mcp.json", 5, "other"), finding("rule-c", ".mcp.json", 6)},
                   ".mcp.json", "{}\n", {by_path, by_entity, expired});
   CHECK(run.findings[0].state == rules::FindingState::kSuppressed);
   CHECK(run.findings[0].suppression_kind == "external");
