@@ -21,6 +21,9 @@ struct Claim {
   /// The path (or content) leaves no doubt this is the parser's format, so a syntax error
   /// is worth a diagnostic. Uncertain claims that fail to parse are dropped silently.
   bool certain = false;
+  /// The text holds template actions (Helm's `{{ }}`): when it does not parse, it is an
+  /// unrendered template, reported as skipped (a note), never as a syntax error.
+  bool templated = false;
 };
 
 class Parser {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "derive/k8s.hpp"
 #include "derive/launch.hpp"
 
 namespace fermata::derive {
@@ -301,11 +302,14 @@ Value parse_endpoint(const Value& url) {
   return endpoint;
 }
 
-std::vector<std::string> derive_all(model::Graph& graph, const SecretClassifier& secrets) {
+std::vector<std::string> derive_all(model::Graph& graph, const SecretClassifier& secrets,
+                                    const PrivilegeCatalog* privileges) {
   std::vector<std::string> found;
   for (auto& entity : graph.entities_mut()) {
     if (entity.kind == model::EntityKind::kMcpServer) derive_mcp_server(entity, secrets, found);
   }
+  derive_k8s(graph, secrets, found);
+  derive_iam(graph, privileges != nullptr ? *privileges : PrivilegeCatalog{});
   return found;
 }
 

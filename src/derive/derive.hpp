@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "derive/iam.hpp"
 #include "derive/secrets.hpp"
 #include "model/graph.hpp"
 #include "model/value.hpp"
@@ -17,7 +18,9 @@ namespace fermata::derive {
 model::Value parse_endpoint(const model::Value& url);
 
 /// Derives every entity's computed attributes. Returns the secret values found, so that
-/// reporters can mask them wherever they appear.
-std::vector<std::string> derive_all(model::Graph& graph, const SecretClassifier& secrets);
+/// reporters can mask them wherever they appear. Without a privilege catalog, IAM grants
+/// get no escalation or admin-equivalence verdicts.
+std::vector<std::string> derive_all(model::Graph& graph, const SecretClassifier& secrets,
+                                    const PrivilegeCatalog* privileges = nullptr);
 
 }  // namespace fermata::derive

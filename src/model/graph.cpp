@@ -6,8 +6,8 @@
 namespace fermata::model {
 namespace {
 
-constexpr std::array<std::string_view, 7> kEntityNames = {
-    "agent", "mcp_server", "tool", "workload", "identity", "grant", "endpoint"};
+constexpr std::array<std::string_view, 8> kEntityNames = {
+    "agent", "mcp_server", "tool", "workload", "identity", "grant", "endpoint", "policy"};
 
 void shift_refs(Value& value, EntityId offset) {
   if (value.kind == ValueKind::kRef && value.ref != kNoEntity) value.ref += offset;

@@ -1,5 +1,5 @@
 // model: the one typed graph of an agent system — agents, MCP servers, tools, workloads,
-// identities, grants, endpoints — and the edges between them. Parsers add, derive
+// identities, grants, endpoints, policies — and the edges between them. Parsers add, derive
 // computes, rules read. Entities keep the location of the fact that declared them.
 #pragma once
 
@@ -14,10 +14,19 @@
 
 namespace fermata::model {
 
-enum class EntityKind { kAgent, kMcpServer, kTool, kWorkload, kIdentity, kGrant, kEndpoint };
+enum class EntityKind {
+  kAgent,
+  kMcpServer,
+  kTool,
+  kWorkload,
+  kIdentity,
+  kGrant,
+  kEndpoint,
+  kPolicy
+};
 inline constexpr EntityKind kAllEntityKinds[] = {
-    EntityKind::kAgent,    EntityKind::kMcpServer, EntityKind::kTool,    EntityKind::kWorkload,
-    EntityKind::kIdentity, EntityKind::kGrant,     EntityKind::kEndpoint};
+    EntityKind::kAgent,    EntityKind::kMcpServer, EntityKind::kTool,     EntityKind::kWorkload,
+    EntityKind::kIdentity, EntityKind::kGrant,     EntityKind::kEndpoint, EntityKind::kPolicy};
 
 std::string_view to_string(EntityKind kind);  ///< "agent", "mcp_server", ...
 std::optional<EntityKind> parse_entity_kind(std::string_view text);

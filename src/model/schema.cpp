@@ -1,6 +1,7 @@
 #include "model/schema.hpp"
 
 #include <array>
+#include <iterator>
 
 namespace fermata::model {
 namespace {
@@ -87,6 +88,353 @@ TypePtr auth_type() {
       .build();
 }
 
+// ---- Kubernetes, IAM and mesh entities -------------------------------------------------
+
+TypePtr entries_type() {
+  return list_of(RecordBuilder()
+                     .add("key", string_type(), "the key (label, annotation)")
+                     .add("value", string_type(), "the value as written")
+                     .build());
+}
+
+TypePtr selector_type() {
+  return RecordBuilder()
+      .add("labels", entries_type(), "matchLabels (a Service's selector map)")
+      .add("expressions",
+           list_of(RecordBuilder()
+                       .add("key", string_type(), "label key")
+                       .add("operator", string_type(), "In | NotIn | Exists | DoesNotExist")
+                       .add("values", list_of(string_type()), "values")
+                       .build()),
+           "matchExpressions")
+      .build();
+}
+
+TypePtr resources_type() {
+  return RecordBuilder()
+      .add("cpu", string_type(), "CPU quantity as written; null when not set")
+      .add("memory", string_type(), "memory quantity as written; null when not set")
+      .build();
+}
+
+TypePtr container_type() {
+  return RecordBuilder()
+      .add("name", string_type(), "container name")
+      .add("init", bool_type(), "an init container")
+      .add("image", string_type(), "image reference as written")
+      .add("image_name", string_type(), "registry and repository, without tag or digest")
+      .add("image_tag", string_type(), "tag, \"\" when none is written")
+      .add("image_digest", string_type(), "digest (sha256:...), \"\" when none is written")
+      .add("privileged", bool_type(), "securityContext.privileged (false when not set)")
+      .add("allow_privilege_escalation", bool_type(),
+           "securityContext.allowPrivilegeEscalation; null when not set")
+      .add("escalation_setting", string_type(),
+           "that setting in words: true | false | not set, which allows it")
+      .add("run_as_non_root", bool_type(),
+           "runAsNonRoot of the container, else of the pod; null when neither sets it")
+      .add("run_as_user", number_type(),
+           "runAsUser of the container, else of the pod; null when neither sets it")
+      .add("root_reason", string_type(),
+           "why it may run as root (runAsUser 0, runAsNonRoot false, neither set); \"\" when it "
+           "does not")
+      .add("read_only_root_fs", bool_type(),
+           "securityContext.readOnlyRootFilesystem; null when not set")
+      .add("capabilities_add", list_of(string_type()), "capabilities.add")
+      .add("capabilities_drop", list_of(string_type()), "capabilities.drop")
+      .add("seccomp", string_type(),
+           "seccomp profile type of the container, else of the pod, else of the legacy "
+           "annotations (RuntimeDefault | Localhost | Unconfined); \"\" when none is set")
+      .add("limits", resources_type(), "resources.limits")
+      .add("requests", resources_type(), "resources.requests")
+      .add("host_ports", list_of(number_type()), "hostPort of each port that sets one")
+      .build();
+}
+
+TypePtr env_type() {
+  return RecordBuilder()
+      .add("container", string_type(), "the container that sets it")
+      .add("key", string_type(), "variable name")
+      .add("value", string_type(), "literal value as written; null when taken from a reference")
+      .add("source", string_type(), "literal | secret | configmap | field | resource")
+      .add("secret_name", string_type(), "the Secret a secretKeyRef reads, \"\" otherwise")
+      .add("secret_kind", string_type(),
+           "the credential format a literal value matches, or \"\" when it is no secret")
+      .build();
+}
+
+TypePtr mtls_type() {
+  return RecordBuilder()
+      .add("port", number_type(), "the port a port-level setting covers; null for the workload")
+      .add("mode", string_type(), "effective mode: STRICT | PERMISSIVE | DISABLE")
+      .add("scope", string_type(),
+           "where the mode comes from: workload | namespace | mesh | default (Istio's own "
+           "PERMISSIVE when no policy decides)")
+      .add("policy", string_type(), "the PeerAuthentication that decides it, \"\" for default")
+      .add("decided_by", string_type(), "what decides it, in words")
+      .build();
+}
+
+TypePtr traffic_rule_type() {
+  return RecordBuilder()
+      .add("any_peer", bool_type(),
+           "the rule admits any peer: no from/to, or an ipBlock of 0.0.0.0/0 or ::/0")
+      .add("cidrs", list_of(string_type()), "ipBlock CIDRs")
+      .add("ports", list_of(string_type()), "ports the rule is limited to (empty: all)")
+      .build();
+}
+
+TypePtr subject_type() {
+  return RecordBuilder()
+      .add("kind", string_type(), "ServiceAccount | User | Group")
+      .add("name", string_type(), "subject name")
+      .add("namespace", string_type(), "a ServiceAccount's namespace")
+      .build();
+}
+
+void add_workload_schema(RecordBuilder& record) {
+  record
+      .add("kind", string_type(),
+           "Pod | Deployment | StatefulSet | DaemonSet | ReplicaSet | ReplicationController | Job "
+           "| CronJob, or another kind with a pod template")
+      .add("namespace", string_type(), "metadata.namespace; \"\" when not set")
+      .add("labels", entries_type(), "pod template labels (what selectors match)")
+      .add("annotations", entries_type(), "pod template annotations")
+      .add("service_account", string_type(), "serviceAccountName; \"default\" when not set")
+      .add("automount_token", bool_type(),
+           "automountServiceAccountToken of the pod spec; null when not set")
+      .add("token_mounted", bool_type(),
+           "the API token is mounted: the pod's setting, else its ServiceAccount's, else true")
+      .add("identity", ref_to(EntityKind::kIdentity), "the ServiceAccount it runs as")
+      .add("host_network", bool_type(), "hostNetwork")
+      .add("host_pid", bool_type(), "hostPID")
+      .add("host_ipc", bool_type(), "hostIPC")
+      .add("host_namespaces", list_of(string_type()),
+           "hostNetwork | hostPID | hostIPC: those set true, each at its line")
+      .add(
+          "volumes",
+          list_of(RecordBuilder()
+                      .add("name", string_type(), "volume name")
+                      .add("host_path", string_type(), "hostPath.path, \"\" for other volume types")
+                      .build()),
+          "pod volumes")
+      .add("containers", list_of(container_type()), "init, regular and ephemeral containers")
+      .add("env", list_of(env_type()), "environment variables of every container")
+      .add("inbound_policy", string_type(),
+           "Linkerd default inbound policy: the pod's config.linkerd.io/default-inbound-policy, "
+           "else its Namespace's; null when neither sets it")
+      .add("network_policies", list_of(ref_to(EntityKind::kPolicy)),
+           "NetworkPolicies that select it")
+      .add("egress",
+           RecordBuilder()
+               .add("isolated", bool_type(), "a selecting NetworkPolicy restricts egress")
+               .add("open", bool_type(), "it may send traffic to any address")
+               .add("reason", string_type(), "why egress is open")
+               .build(),
+           "egress as its NetworkPolicies leave it")
+      .add("mtls", list_of(mtls_type()),
+           "Istio mutual TLS it accepts: the workload-wide mode first, then each port-level "
+           "exception; empty when the repository declares no PeerAuthentication")
+      .add("endpoints", list_of(ref_to(EntityKind::kEndpoint)), "Services that select it");
+}
+
+void add_identity_schema(RecordBuilder& record) {
+  record
+      .add("kind", string_type(),
+           "ServiceAccount | AWS::IAM::Role | AWS::IAM::User | "
+           "AWS::IAM::Group | aws_iam_role | aws_iam_user | aws_iam_group")
+      .add("source", string_type(), "aws-iam for AWS principals; null for Kubernetes")
+      .add("namespace", string_type(), "metadata.namespace; \"\" when not set")
+      .add("declared", bool_type(),
+           "declared in the repository (false: only referenced by a workload or binding)")
+      .add("automount_token", bool_type(),
+           "automountServiceAccountToken of the ServiceAccount; null when not set")
+      .add("annotations", entries_type(), "metadata.annotations")
+      .add("cloud_identity",
+           RecordBuilder()
+               .add("provider", string_type(), "aws | gcp | azure")
+               .add("id", string_type(),
+                    "the IAM role ARN (EKS IRSA), Google service account (GKE) or client id "
+                    "(Azure workload identity)")
+               .build(),
+           "the cloud identity its workload-identity annotation maps it to; null when none")
+      .add("cloud_role", ref_to(EntityKind::kIdentity),
+           "the AWS role of this repository its IRSA annotation names; null when none")
+      .add("grants", list_of(ref_to(EntityKind::kGrant)), "RBAC rules bound to it")
+      .add("roles", list_of(string_type()), "names of the roles bound to it")
+      .add("workloads", list_of(ref_to(EntityKind::kWorkload)), "workloads that run as it")
+      .add("managed_policies", list_of(string_type()),
+           "an AWS principal's managed policy ARNs (ManagedPolicyArns, policy attachments)")
+      .add("policies", list_of(ref_to(EntityKind::kGrant)),
+           "the AWS policies of the same template or plan attached to it")
+      .add("trust_policy", ref_to(EntityKind::kGrant), "an AWS role's trust policy")
+      .add("admin_policies",
+           list_of(RecordBuilder()
+                       .add("arn", string_type(), "the managed policy ARN")
+                       .add("why", string_type(), "why the catalog counts it as admin")
+                       .build()),
+           "its managed policies that rules/catalog/iam-privilege.yaml counts as "
+           "admin-equivalent");
+}
+
+TypePtr statement_type() {
+  return RecordBuilder()
+      .add("sid", string_type(), "Sid, \"\" when none")
+      .add("effect", string_type(), "Allow | Deny")
+      .add("actions", list_of(string_type()), "Action, each pattern at its line")
+      .add("not_actions", list_of(string_type()), "NotAction")
+      .add("resources", list_of(string_type()), "Resource")
+      .add("not_resources", list_of(string_type()), "NotResource")
+      .add("principals", list_of(string_type()),
+           "Principal: \"*\", or \"AWS:<arn or account>\", \"Service:<service>\", "
+           "\"Federated:<provider>\", \"CanonicalUser:<id>\"")
+      .add("not_principals", list_of(string_type()), "NotPrincipal, written as principals")
+      .add("conditions", list_of(string_type()), "Condition keys as \"<operator>:<key>\"")
+      .add("has_condition", bool_type(), "the statement has a Condition")
+      .add("admin", bool_type(), R"(an unconditioned Allow of Action "*" on Resource "*")")
+      .add("wildcard_actions", list_of(string_type()),
+           R"(actions that are "*" or a whole service ("iam:*"))")
+      .add("open_to", string_type(),
+           "whom an unconditioned Allow admits beyond any control: \"any AWS principal\" "
+           "(Principal \"*\"), \"any identity of <provider>\" (web identity federation "
+           "without a subject condition); \"\" otherwise")
+      .add("external_accounts", list_of(string_type()),
+           "AWS account ids written literally in AWS principals (a template's own account, "
+           "${AWS::AccountId}, is not one)")
+      .build();
+}
+
+void add_grant_schema(RecordBuilder& record) {
+  record.add("source", string_type(), "kubernetes | aws-iam | gcp-iam | azure-rbac")
+      .add("role", string_type(),
+           "the Role or ClusterRole that holds the rule; the Google role a binding grants; the "
+           "Azure role's name")
+      .add("role_kind", string_type(), "Role | ClusterRole")
+      .add("namespace", string_type(), "the Role's namespace; \"\" when not set")
+      .add("rule_index", number_type(), "1-based position of the rule in the role")
+      .add("verbs", list_of(string_type()), "verbs")
+      .add("resources", list_of(string_type()), "resources (with subresources: pods/exec)")
+      .add("api_groups", list_of(string_type()), "apiGroups (\"\" is the core group)")
+      .add("resource_names", list_of(string_type()), "resourceNames (empty: every object)")
+      .add("non_resource_urls", list_of(string_type()), "nonResourceURLs")
+      .add("wildcards", list_of(string_type()),
+           "the fields that hold \"*\" (apiGroups | resources | verbs | nonResourceURLs), each "
+           "located at its \"*\"")
+      .add("role_labels", entries_type(), "labels of the role (read by aggregation)")
+      .add("aggregation", list_of(selector_type()),
+           "clusterRoleSelectors of an aggregated ClusterRole (whose rules are the matched "
+           "roles')")
+      .add("bound", bool_type(), "a RoleBinding or ClusterRoleBinding in the repository binds it")
+      .add("cluster_wide", bool_type(),
+           "a ClusterRole rule not confined to a namespace: bound by a ClusterRoleBinding, or "
+           "not bound in the repository at all")
+      .add("subjects", list_of(subject_type()), "who holds it, through every binding")
+      .add("identities", list_of(ref_to(EntityKind::kIdentity)), "ServiceAccounts that hold it")
+      .add("bindings", list_of(ref_to(EntityKind::kPolicy)), "the bindings that grant it")
+      .add("bound_to", string_type(),
+           "the subjects in words (\"bound to ServiceAccount agents/tickets\"), or \"not bound "
+           "in this repository\"")
+      // AWS policy documents.
+      .add("policy_type", string_type(),
+           "an AWS policy's kind: identity | resource | trust (a role's AssumeRolePolicyDocument)")
+      .add("carrier", string_type(),
+           "what holds the policy: policy file, a CloudFormation type (AWS::IAM::Role), a "
+           "Terraform type (aws_iam_policy), gcp policy, azure role")
+      .add("attached_to", list_of(string_type()),
+           "names of the AWS roles, users and groups the policy applies to")
+      .add("statements", list_of(statement_type()), "an AWS policy's statements")
+      .add("escalations",
+           list_of(RecordBuilder()
+                       .add("id", string_type(), "the catalog's id for the escalation path")
+                       .add("name", string_type(), "what the holder can do")
+                       .add("actions", list_of(string_type()), "the actions that make it")
+                       .build()),
+           "privilege-escalation action sets of rules/catalog/iam-privilege.yaml that the "
+           "policy allows without a condition, on a wildcard resource, with no Deny; located "
+           "at the statement that grants the first action")
+      // Google Cloud bindings.
+      .add("members", list_of(string_type()), "a Google binding's members")
+      .add("public_members", list_of(string_type()),
+           "allUsers and allAuthenticatedUsers among the members")
+      .add("condition", string_type(), "a Google binding's condition expression, \"\" for none")
+      .add("admin_equivalent", bool_type(),
+           "the Google role is admin-equivalent in rules/catalog/iam-privilege.yaml")
+      .add("admin_reason", string_type(), "why the catalog says so")
+      // Azure role definitions.
+      .add("actions", list_of(string_type()), "an Azure role's Actions")
+      .add("not_actions", list_of(string_type()), "NotActions")
+      .add("data_actions", list_of(string_type()), "DataActions")
+      .add("not_data_actions", list_of(string_type()), "NotDataActions")
+      .add("assignable_scopes", list_of(string_type()), "AssignableScopes");
+}
+
+void add_endpoint_schema(RecordBuilder& record) {
+  record.add("kind", string_type(), "Service | Ingress")
+      .add("namespace", string_type(), "metadata.namespace; \"\" when not set")
+      .add("type", string_type(), "ClusterIP | NodePort | LoadBalancer | ExternalName | Ingress")
+      .add("external", bool_type(),
+           "reachable from outside the cluster (LoadBalancer, NodePort, "
+           "Ingress)")
+      .add("selector", selector_type(), "a Service's pod selector; null when it has none")
+      .add("ports",
+           list_of(RecordBuilder()
+                       .add("port", number_type(), "service port")
+                       .add("target_port", string_type(), "target port or its name")
+                       .add("name", string_type(), "port name")
+                       .build()),
+           "a Service's ports")
+      .add("hosts", list_of(string_type()), "an Ingress's hosts")
+      .add("tls", bool_type(), "an Ingress terminates TLS")
+      .add("services", list_of(string_type()), "Services an Ingress routes to")
+      .add("workloads", list_of(ref_to(EntityKind::kWorkload)), "workloads a Service selects");
+}
+
+void add_policy_schema(RecordBuilder& record) {
+  record
+      .add("kind", string_type(),
+           "RoleBinding | ClusterRoleBinding | NetworkPolicy | PeerAuthentication | "
+           "DestinationRule | AuthorizationPolicy | Namespace")
+      .add("namespace", string_type(), "metadata.namespace (a Namespace's own name)")
+      .add("selector", selector_type(),
+           "the pods it applies to (podSelector, Istio selector); null when it has none")
+      .add("selects", list_of(ref_to(EntityKind::kWorkload)), "workloads it applies to")
+      .add("role_ref", string_type(), "a binding's roleRef.name")
+      .add("role_ref_kind", string_type(), "a binding's roleRef.kind")
+      .add("subjects", list_of(subject_type()), "a binding's subjects")
+      .add("subject_names", list_of(string_type()),
+           R"(a binding's subjects in words: "ServiceAccount agents/planner", "Group oncall")")
+      .add("grants", list_of(ref_to(EntityKind::kGrant)), "RBAC rules a binding grants")
+      .add("policy_types", list_of(string_type()),
+           "a NetworkPolicy's policyTypes, defaulted as the API server does")
+      .add("ingress_rules", list_of(traffic_rule_type()),
+           "a NetworkPolicy's ingress rules (an AuthorizationPolicy's rules)")
+      .add("egress_rules", list_of(traffic_rule_type()), "a NetworkPolicy's egress rules")
+      .add("scope", string_type(),
+           "an Istio policy's reach: mesh (root namespace, no selector) | namespace | workload")
+      .add("mtls_mode", string_type(),
+           "a PeerAuthentication's mtls.mode: STRICT | PERMISSIVE | DISABLE | UNSET")
+      .add("port_modes",
+           list_of(RecordBuilder()
+                       .add("port", number_type(), "port number")
+                       .add("mode", string_type(), "mode for that port")
+                       .build()),
+           "a PeerAuthentication's portLevelMtls")
+      .add("host", string_type(), "a DestinationRule's host")
+      .add("tls",
+           list_of(RecordBuilder()
+                       .add("port", number_type(), "port of a port-level setting, or null")
+                       .add("subset", string_type(), "subset name, \"\" for the host")
+                       .add("mode", string_type(), "DISABLE | SIMPLE | MUTUAL | ISTIO_MUTUAL")
+                       .add("target", string_type(),
+                            "the host, with the subset and port the setting covers")
+                       .build()),
+           "a DestinationRule's TLS settings, host-wide, per subset and per port")
+      .add("action", string_type(), "an AuthorizationPolicy's action (ALLOW when not set)")
+      .add("labels", entries_type(), "a Namespace's labels")
+      .add("annotations", entries_type(), "a Namespace's annotations")
+      .add("inbound_policy", string_type(),
+           "a Namespace's Linkerd config.linkerd.io/default-inbound-policy");
+}
+
 TypePtr build_schema(EntityKind kind) {
   RecordBuilder record;
   record.add("name", string_type(), "the entity's name as written");
@@ -117,11 +465,12 @@ TypePtr build_schema(EntityKind kind) {
                "every literal string in env, headers, args and url, classified")
           .add("trust", bool_type(), "Gemini CLI trust: tool calls never ask for confirmation");
       break;
-    case EntityKind::kTool:
-    case EntityKind::kWorkload:
-    case EntityKind::kIdentity:
-    case EntityKind::kGrant:
-    case EntityKind::kEndpoint: break;
+    case EntityKind::kWorkload: add_workload_schema(record); break;
+    case EntityKind::kIdentity: add_identity_schema(record); break;
+    case EntityKind::kGrant: add_grant_schema(record); break;
+    case EntityKind::kEndpoint: add_endpoint_schema(record); break;
+    case EntityKind::kPolicy: add_policy_schema(record); break;
+    case EntityKind::kTool: break;
   }
   return record.build();
 }
@@ -183,8 +532,8 @@ TypePtr ref_to(EntityKind kind) {
 }
 
 const Type& entity_schema(EntityKind kind) {
-  static const std::array<TypePtr, 7> kSchemas = [] {
-    std::array<TypePtr, 7> schemas;
+  static const std::array<TypePtr, std::size(kAllEntityKinds)> kSchemas = [] {
+    std::array<TypePtr, std::size(kAllEntityKinds)> schemas;
     for (auto k : kAllEntityKinds) schemas.at(static_cast<size_t>(k)) = build_schema(k);
     return schemas;
   }();
@@ -197,11 +546,21 @@ std::string_view entity_doc(EntityKind kind) {
       return "An agent, including a coding assistant configured by a repository.";
     case EntityKind::kMcpServer: return "An MCP server an agent is configured to use.";
     case EntityKind::kTool: return "A tool an agent can call.";
-    case EntityKind::kWorkload: return "A workload (container, pod) something runs in.";
+    case EntityKind::kWorkload:
+      return "A workload something runs in: one Kubernetes pod template (Pod, Deployment, "
+             "StatefulSet, DaemonSet, Job, CronJob, ...).";
     case EntityKind::kIdentity:
-      return "An identity something acts as (service account, cloud role).";
-    case EntityKind::kGrant: return "A permission granted to an identity.";
-    case EntityKind::kEndpoint: return "A network endpoint.";
+      return "An identity something acts as: a Kubernetes ServiceAccount, an AWS IAM role, user "
+             "or group.";
+    case EntityKind::kGrant:
+      return "A permission granted to an identity: one rule of a Kubernetes Role or "
+             "ClusterRole, an AWS IAM policy document, a Google Cloud IAM binding, an Azure role "
+             "definition.";
+    case EntityKind::kEndpoint: return "A network endpoint: a Kubernetes Service or Ingress.";
+    case EntityKind::kPolicy:
+      return "A policy object that governs other entities: an RBAC binding, a NetworkPolicy, an "
+             "Istio PeerAuthentication, DestinationRule or AuthorizationPolicy, a Namespace's "
+             "policy settings.";
   }
   return "";
 }

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <string>
+#include <system_error>
 #include <utility>
 
 namespace fermata::rules {
@@ -144,6 +147,12 @@ std::string describe(const Token& token) {
   }
 }
 
+/// Deepest nesting of parentheses, lists, calls, `not` and quantifiers. The parser, the
+/// checker, the evaluator and the tree's destructor all recurse once per level, and a rule
+/// directory can come from a pull request: without a bound, a few kilobytes of '(' overflow
+/// the stack. Real rules nest a handful of levels.
+constexpr int kMaxExpressionDepth = 64;
+
 class Parser {
  public:
   explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
@@ -166,6 +175,23 @@ class Parser {
       fail(peek().offset, "expected '" + std::string(p) + "', found " + describe(peek()));
     next();
   }
+
+  /// Counts one level of nesting for as long as it lives.
+  class Nesting {
+   public:
+    Nesting(Parser& parser, uint32_t offset) : parser_(parser) {
+      if (++parser_.depth_ > kMaxExpressionDepth) {
+        fail(offset,
+             "expression nested deeper than " + std::to_string(kMaxExpressionDepth) + " levels");
+      }
+    }
+    ~Nesting() { --parser_.depth_; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+
+   private:
+    Parser& parser_;
+  };
 
   static std::unique_ptr<Expr> node(ExprKind kind, uint32_t offset) {
     auto expr = std::make_unique<Expr>();
@@ -196,6 +222,7 @@ class Parser {
 
   std::unique_ptr<Expr> negation() {
     if (at_word("not")) {
+      const Nesting nesting(*this, peek().offset);
       auto expr = node(ExprKind::kNot, next().offset);
       expr->children.push_back(negation());
       return expr;
@@ -209,6 +236,7 @@ class Parser {
   }
 
   std::unique_ptr<Expr> quantified() {
+    const Nesting nesting(*this, peek().offset);
     const Token& quantifier = next();
     auto expr = node(ExprKind::kQuantifier, quantifier.offset);
     expr->all = quantifier.text == "all";
@@ -290,18 +318,32 @@ class Parser {
         return expr;
       }
       case Tok::kNumber: {
+        // from_chars, not stod: a 400-digit number is an error at its offset, not an
+        // out_of_range exception with the message "stod".
+        double number = 0;
+        const char* first = token.text.data();
+        const char* last = first + token.text.size();
+        const auto [end, problem] = std::from_chars(first, last, number);
+        if (problem != std::errc() || end != last) {
+          fail(token.offset, "number " + token.text.substr(0, 20) +
+                                 (token.text.size() > 20 ? "..." : "") + " is out of range");
+        }
         auto expr = node(ExprKind::kLiteral, next().offset);
-        expr->literal = model::Value::of_number(std::stod(token.text));
+        expr->literal = model::Value::of_number(number);
         return expr;
       }
       case Tok::kPunct:
         if (token.text == "(") {
+          const Nesting nesting(*this, token.offset);
           next();
           auto inner = disjunction();
           expect_punct(")");
           return inner;
         }
-        if (token.text == "[") return list();
+        if (token.text == "[") {
+          const Nesting nesting(*this, token.offset);
+          return list();
+        }
         fail(token.offset, "expected a value, found " + describe(token));
       case Tok::kEnd: fail(token.offset, "expected a value, found end of expression");
       case Tok::kIdent: break;
@@ -317,6 +359,7 @@ class Parser {
     }
     if (is_function(token.text) && tokens_[pos_ + 1].kind == Tok::kPunct &&
         tokens_[pos_ + 1].text == "(") {
+      const Nesting nesting(*this, token.offset);
       auto expr = node(ExprKind::kCall, next().offset);
       expr->name = token.text;
       next();
@@ -352,6 +395,7 @@ class Parser {
 
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 // ---- type checking -------------------------------------------------------------------

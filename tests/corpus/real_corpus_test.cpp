@@ -83,6 +83,52 @@ TEST_CASE("the real corpus scans without a crash or a spurious diagnostic") {
                    format == "claude-code-settings"),
                   path << " (" << format << ") was read as an MCP client config");
   }
+
+  // Every Kubernetes manifest is recognised, CRDs and kinds fermata does not model included
+  // (silently); the Kubernetes reader claims nothing else but the agent platforms' custom
+  // resources, which are Kubernetes objects too, and KICS's samples.
+  std::set<std::string> manifests;
+  for (const auto& artifact : result.artifacts) {
+    if (artifact.format == "k8s-manifest") manifests.insert(artifact.path);
+  }
+  auto formats = corpus_formats(corpus);
+  size_t k8s = 0;
+  for (const auto& [path, format] : formats) {
+    if (format != "k8s") continue;
+    ++k8s;
+    CHECK_MESSAGE(manifests.count(path) == 1, "not recognised as a Kubernetes manifest: " << path);
+  }
+  CHECK(k8s >= 80);
+  for (const auto& path : manifests) {
+    if (path.rfind("peers/kics/", 0) == 0) continue;
+    const auto& format = formats[path];
+    CHECK_MESSAGE(
+        (format == "k8s" || format == "kagent" || format == "kmcp" || format == "toolhive"),
+        path << " (" << format << ") was read as a Kubernetes manifest");
+  }
+
+  // Every AWS IAM policy document is recognised; the cloud IAM readers claim nothing else
+  // outside KICS's CloudFormation samples.
+  std::set<std::string> policies;
+  for (const auto& artifact : result.artifacts) {
+    const bool iam = artifact.format == "aws-iam-policy" || artifact.format == "cloudformation" ||
+                     artifact.format == "terraform-plan" || artifact.format == "gcp-iam-policy" ||
+                     artifact.format == "azure-role-definition";
+    if (!iam || artifact.path.rfind("peers/kics/", 0) == 0) continue;
+    CHECK_MESSAGE(
+        formats[artifact.path] == "iam-policy",
+        artifact.path << " (" << formats[artifact.path] << ") was read as " << artifact.format);
+    if (artifact.format == "aws-iam-policy") policies.insert(artifact.path);
+  }
+  size_t iam = 0;
+  for (const auto& [path, format] : formats) {
+    if (format != "iam-policy") continue;
+    ++iam;
+    CHECK_MESSAGE(policies.count(path) == 1, "not recognised as an AWS IAM policy: " << path);
+  }
+  CHECK(iam >= 50);
   MESSAGE("corpus: " << result.files_discovered << " files, " << parsed.size()
-                     << " MCP client configs, " << result.findings.size() << " findings");
+                     << " MCP client configs, " << manifests.size() << " Kubernetes manifests, "
+                     << policies.size() << " IAM policies, " << result.findings.size()
+                     << " findings");
 }

@@ -23,7 +23,9 @@ TEST_CASE("endpoints are parsed into scheme, host, port, path and query keys") {
   CHECK(field("https://h/mcp/sse?token=a&b=2#frag", "path") == "/mcp/sse");
   CHECK(derive::parse_endpoint(Value::of_string("https://h:443/x")).get("port")->number == 443);
   CHECK(derive::parse_endpoint(Value::of_string("https://h/x")).get("port")->is_null());
-  auto keys = derive::parse_endpoint(Value::of_string("https://h/?token=a&b=2")).get("query_keys");
+  // Held in a variable: get() points into the value, which must outlive `keys`.
+  const Value endpoint = derive::parse_endpoint(Value::of_string("https://h/?token=a&b=2"));
+  const Value* keys = endpoint.get("query_keys");
   REQUIRE(keys->items.size() == 2);
   CHECK(keys->items[0].text == "token");
   CHECK(field("http://[::1]:7000/mcp", "host") == "::1");

@@ -117,3 +117,33 @@ TEST_CASE("expression errors point at the offending character") {
   CHECK(f.error_of("remote.x").message.find("has no attribute 'x'") != std::string::npos);
   CHECK(f.error_of("endpoint.port < \"a\"").message.find("ordering") != std::string::npos);
 }
+
+TEST_CASE("expression nesting is bounded, so a hostile rule cannot overflow the stack") {
+  // Found by review and confirmed with a rule of 100000 '(' (and 200000 'not '): before the
+  // bound, `fermata rules validate` died of a stack overflow.
+  Fixture f;
+  const std::string ok = std::string(30, '(') + "remote" + std::string(30, ')');
+  CHECK(f.eval(ok));
+  const auto deep = f.error_of(std::string(100000, '(') + "remote" + std::string(100000, ')'));
+  CHECK(deep.message == "expression nested deeper than 64 levels");
+  CHECK(deep.offset == 64);
+  std::string nots;
+  for (int i = 0; i < 200000; ++i) nots += "not ";
+  CHECK(f.error_of(nots + "remote").message.find("nested deeper") != std::string::npos);
+  std::string lists = "name in ";
+  for (int i = 0; i < 5000; ++i) lists += "[";
+  CHECK(f.error_of(lists).message.find("nested deeper") != std::string::npos);
+  std::string calls;
+  for (int i = 0; i < 5000; ++i) calls += "len(";
+  CHECK(f.error_of(calls).message.find("nested deeper") != std::string::npos);
+  std::string quantifiers;
+  for (int i = 0; i < 5000; ++i) quantifiers += "any a" + std::to_string(i) + " in args: ";
+  CHECK(f.error_of(quantifiers + "remote").message.find("nested deeper") != std::string::npos);
+}
+
+TEST_CASE("a number too large for a double is an error at its offset") {
+  Fixture f;
+  const auto error = f.error_of("len(name) > " + std::string(400, '9'));
+  CHECK(error.offset == 12);
+  CHECK(error.message == "number 99999999999999999999... is out of range");
+}
