@@ -8,6 +8,13 @@ const std::vector<ReporterInfo>& reporters() {
       {"text", "human-readable findings grouped by MAESTRO layer, with source lines", &write_text},
       {"json", "versioned JSON document (see docs/json-output.md)", &write_json},
       {"sarif", "SARIF 2.1.0 for GitHub code scanning and other SARIF viewers", &write_sarif},
+      {"github", "GitHub Actions annotations (workflow commands), most severe first",
+       &write_github},
+      {"markdown", "Markdown summary for a job summary or a pull-request comment", &write_markdown},
+      {"gitlab-codequality", "GitLab Code Quality report (artifacts:reports:codequality)",
+       &write_gitlab_codequality},
+      {"gitlab-sast", "GitLab SAST security report, schema 15.2.1 (artifacts:reports:sast)",
+       &write_gitlab_sast},
   };
   return kReporters;
 }

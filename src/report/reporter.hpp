@@ -30,6 +30,11 @@ const ReporterInfo* find_reporter(std::string_view name);
 void write_text(const Report& report, std::ostream& out, const ReporterOptions& options);
 void write_json(const Report& report, std::ostream& out, const ReporterOptions& options);
 void write_sarif(const Report& report, std::ostream& out, const ReporterOptions& options);
+void write_github(const Report& report, std::ostream& out, const ReporterOptions& options);
+void write_markdown(const Report& report, std::ostream& out, const ReporterOptions& options);
+void write_gitlab_codequality(const Report& report, std::ostream& out,
+                              const ReporterOptions& options);
+void write_gitlab_sast(const Report& report, std::ostream& out, const ReporterOptions& options);
 
 /// "path:line:col: severity: rule-id: message", the one-line form rule fixtures expect
 /// (line and column are 0 for a whole-file finding; line breaks in the message become spaces).

@@ -270,10 +270,14 @@ TEST_CASE("canonical_line: the rule-fixture form") {
 
 TEST_CASE("registry: formats in order, looked up by name") {
   const auto& all = reporters();
-  REQUIRE(all.size() == 3);
+  REQUIRE(all.size() == 7);
   CHECK(all[0].name == "text");
   CHECK(all[1].name == "json");
   CHECK(all[2].name == "sarif");
+  CHECK(all[3].name == "github");
+  CHECK(all[4].name == "markdown");
+  CHECK(all[5].name == "gitlab-codequality");
+  CHECK(all[6].name == "gitlab-sast");
   for (const auto& info : all) {
     CHECK_FALSE(info.description.empty());
     CHECK((info.write != nullptr));
