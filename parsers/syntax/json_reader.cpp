@@ -1,5 +1,6 @@
 #include "parsers/syntax/json_reader.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -98,6 +99,25 @@ uint32_t decode_utf8(std::string_view text, size_t i, size_t length) {
     cp = (cp << 6U) | (static_cast<unsigned char>(text[i + k]) & 0x3FU);
   }
   return cp;
+}
+
+/// Literals of other languages that people write in JSON by mistake, and short near misses of
+/// true, false and null: only these are quoted back in a message.
+bool known_misspelling(std::string_view word) {
+  static constexpr std::string_view kWords[] = {"None", "nil", "undefined", "yes",     "no",
+                                                "on",   "off", "NaN",       "Infinity"};
+  for (const std::string_view known : kWords) {
+    if (word == known) return true;
+  }
+  constexpr size_t kNearMiss = 6;
+  if (word.size() > kNearMiss) return false;
+  std::string lowered(word);
+  for (char& c : lowered) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (const std::string_view literal : {"true", "false", "null"}) {
+    const size_t shared = std::min(lowered.size(), literal.size());
+    if (shared >= 3 && lowered.compare(0, shared, literal, 0, shared) == 0) return true;
+  }
+  return false;
 }
 
 std::string where(Pos pos) {
@@ -439,12 +459,18 @@ class JsonParser {
       node.text = std::string(word);
     } else if (word == "null") {
       node.kind = NodeKind::kNull;
-    } else {
-      constexpr size_t kShown = 40;
-      std::string shown(word.substr(0, kShown));
-      if (word.size() > kShown) shown += "...";
+    } else if (known_misspelling(word)) {
       fail(DiagCode::kJsonSyntax,
-           "invalid literal '" + shown + "'; JSON literals are true, false and null", start);
+           "invalid literal '" + std::string(word) + "'; JSON literals are true, false and null",
+           start);
+    } else {
+      // Any other bare word may be an unquoted credential, and a file that does not parse is
+      // never classified, so nothing would mask it: the message describes it, never quotes it.
+      fail(DiagCode::kJsonSyntax,
+           "unquoted word of " + std::to_string(word.size()) +
+               " characters; JSON strings take double quotes, and the literals are true, false "
+               "and null",
+           start);
     }
   }
 

@@ -2,8 +2,10 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -45,6 +47,9 @@ void print_diagnostics(const core::DiagnosticSink& sink, std::ostream& err) {
   for (const auto& diagnostic : sink.items()) err << core::format_diagnostic(diagnostic) << "\n";
 }
 
+/// Rules are a few kilobytes; anything this large in a rule directory is not a rule.
+constexpr uintmax_t kMaxRuleFileBytes = 1U << 20U;
+
 /// Reads every *.yaml / *.yml under `dir` (sorted) into the rule set.
 bool load_rule_directory(const std::string& dir, rules::RuleSet& rule_set,
                          core::DiagnosticSink& sink) {
@@ -71,7 +76,28 @@ bool load_rule_directory(const std::string& dir, rules::RuleSet& rule_set,
   }
   std::sort(files.begin(), files.end());
   bool ok = true;
+  const fs::path root = fs::canonical(dir, error);
   for (const auto& path : files) {
+    // A rule directory may arrive with a pull request: it must not make fermata read a file
+    // elsewhere through a link (a credentials file of the CI runner), nor read without bound.
+    std::error_code file_error;
+    const fs::path target = fs::canonical(path, file_error);
+    const auto inside = std::mismatch(root.begin(), root.end(), target.begin(), target.end());
+    if (file_error || inside.first != root.end()) {
+      sink.report(core::make_diagnostic(core::DiagCode::kRuleSyntax,
+                                        "rule file is a symbolic link out of its rule directory",
+                                        {path.generic_string(), {}}));
+      ok = false;
+      continue;
+    }
+    if (fs::file_size(target, file_error) > kMaxRuleFileBytes || file_error) {
+      sink.report(core::make_diagnostic(
+          core::DiagCode::kRuleSyntax,
+          "rule file larger than " + std::to_string(kMaxRuleFileBytes >> 20U) + " MiB",
+          {path.generic_string(), {}}));
+      ok = false;
+      continue;
+    }
     std::ifstream in(path, std::ios::binary);
     std::stringstream buffer;
     buffer << in.rdbuf();
@@ -188,6 +214,16 @@ struct ScanFlags {
   bool sarif_keep_suppressed = false;
   std::string today;
 };
+
+/// yyyy-mm-ddThh:mm:ss in UTC, as GitLab's security reports want it.
+std::string utc_timestamp() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  std::array<char, 32> buffer{};
+  std::strftime(buffer.data(), buffer.size(), "%Y-%m-%dT%H:%M:%S", &parts);
+  return buffer.data();
+}
 
 std::optional<std::string> read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -358,6 +394,7 @@ int run_scan_command(const CLI::App& command, const CLI::Option* format, const C
     err << "fermata: " << problem << "\n";
     return gate::kExitUsage;
   }
+  const std::string started_at = utc_timestamp();
   auto plan = make_plan(flags, err);
   if (!plan) return gate::kExitUsage;
   core::DiagnosticSink catalog_sink;
@@ -429,6 +466,8 @@ int run_scan_command(const CLI::App& command, const CLI::Option* format, const C
   sort_diagnostics(result.diagnostics);
 
   report.tool_version = FERMATA_VERSION;
+  report.started_at = started_at;
+  report.finished_at = utc_timestamp();
   report.scan_root = flags.path;
   report.rules = metas(plan->rules);
   report.exit_code = gate::apply_gate(result.findings, result.diagnostics, plan->policy);

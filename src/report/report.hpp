@@ -25,12 +25,38 @@ class Redactor {
   /// `text` with each known secret replaced by a mask that keeps at most its first
   /// four characters when it is long enough to stay unguessable ("ghp_****").
   [[nodiscard]] std::string redact(std::string_view text) const;
+  /// The first `max_code_points` code points of `text` (or a little more: never cut inside
+  /// a secret), masked, with "…" when anything was cut. Costs time in proportion to what it
+  /// keeps, not to `text`, so a finding on a megabyte-long line stays cheap.
+  [[nodiscard]] std::string redact_prefix(std::string_view text, size_t max_code_points) const;
   [[nodiscard]] static std::string mask(std::string_view secret);
   [[nodiscard]] bool empty() const { return secrets_.empty(); }
-  [[nodiscard]] const std::vector<std::string>& secrets() const { return secrets_; }
+  /// Every secret, each once, longest first.
+  [[nodiscard]] const std::vector<std::string>& secrets() const;
+
+  /// A stretch of text covered by one or more overlapping secrets, and what replaces it.
+  struct Run {
+    size_t begin = 0;
+    size_t end = 0;
+    std::string_view mask;  ///< valid while the Redactor is alive and unchanged
+  };
+  /// The stretches of `text` that redact() masks: sorted, disjoint. For callers that must map
+  /// positions in the text to positions in its masked form.
+  [[nodiscard]] std::vector<Run> runs(std::string_view text) const;
+  /// `text` with `runs` (from runs() on the same text) masked.
+  [[nodiscard]] static std::string apply(std::string_view text, const std::vector<Run>& runs);
 
  private:
-  std::vector<std::string> secrets_;  ///< longest first, so overlaps mask fully
+  /// Sorts, deduplicates and builds the matcher once, after the last add_secret: adding stays
+  /// constant time and masking linear, so a file planting many secrets costs linear time.
+  void prepare() const;
+
+  mutable std::vector<std::string> secrets_;  ///< longest first once prepared
+  /// What is searched for: each secret as decoded, as JSON and YAML write it escaped, and
+  /// each line of a multi-line secret (snippets show one source line), with the mask of each.
+  mutable std::vector<std::string> forms_;
+  mutable std::vector<std::string> form_masks_;
+  mutable std::shared_ptr<const class LiteralMatcher> matcher_;  ///< null until prepared
 };
 
 /// The text of the scanned files that reporters need (snippets, line hashes).
@@ -74,6 +100,8 @@ struct Report {
   /// What findings were compared with ("baseline FILE", "revision REV"); "" = nothing.
   std::string compared_with;
   std::vector<rules::Finding> fixed;  ///< in the baseline or at the revision, gone now
+  std::string started_at;             ///< UTC, yyyy-mm-ddThh:mm:ss (GitLab reports); "" = now
+  std::string finished_at;
   std::shared_ptr<const SourceCache> sources;
   Redactor redactor;
 

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,32 +20,17 @@ constexpr std::string_view kArrow = "\xE2\x86\xB3";     // U+21B3
 
 bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
-size_t count_code_points(std::string_view text) {
-  size_t count = 0;
-  for (char c : text) {
-    if (!is_continuation(c)) ++count;
-  }
-  return count;
-}
-
-/// Byte offset of code point `index` (0-based), or text.size() past the end.
-size_t offset_of_code_point(std::string_view text, size_t index) {
-  size_t offset = 0;
-  for (size_t seen = 0; seen < index && offset < text.size(); ++seen) {
-    ++offset;
-    while (offset < text.size() && is_continuation(text[offset])) ++offset;
-  }
-  return offset;
-}
-
 /// Scanned files are hostile: a control character in a message or snippet could move the
 /// cursor, recolour or retitle the reader's terminal. Tabs are expanded, everything else in
-/// C0, DEL and C1 shows as '?'.
-std::string printable(std::string_view text) {
+/// C0, DEL and C1 shows as '?'. With `columns`, also records the output column (in code
+/// points) at each input byte offset, and at the end.
+std::string printable(std::string_view text, std::vector<uint32_t>* columns = nullptr) {
   std::string out;
   out.reserve(text.size());
   size_t column = 0;
+  if (columns != nullptr) columns->assign(text.size() + 1, 0);
   for (size_t i = 0; i < text.size(); ++i) {
+    if (columns != nullptr) (*columns)[i] = static_cast<uint32_t>(column);
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte == '\t') {
       const size_t spaces = kTabStop - column % kTabStop;
@@ -59,14 +45,70 @@ std::string printable(std::string_view text) {
                static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
       out += '?';
       ++i;
+      if (columns != nullptr) (*columns)[i] = static_cast<uint32_t>(column);
     } else {
       out += static_cast<char>(byte);
       if (is_continuation(static_cast<char>(byte))) continue;
     }
     ++column;
   }
+  if (columns != nullptr) columns->back() = static_cast<uint32_t>(column);
   return out;
 }
+
+/// A source line made ready once for every finding on it: a hostile line can be a megabyte
+/// long and carry thousands of findings, so no finding may rescan or re-mask it.
+struct PreparedLine {
+  std::string file;
+  uint32_t number = 0;
+  std::string shown;                  ///< masked, printable
+  std::vector<size_t> shown_offsets;  ///< byte offset of each code point of `shown`, then end
+  std::vector<size_t> raw_offsets;    ///< byte offset of each code point of the raw line
+  std::vector<Redactor::Run> runs;    ///< the masked stretches of the raw line
+  std::vector<size_t> masked_begins;  ///< where each run's mask starts in the masked line
+  std::vector<uint32_t> columns;      ///< shown column at each byte of the masked line
+  size_t raw_size = 0;
+
+  void prepare(std::string_view raw, const Redactor& redactor) {
+    raw_size = raw.size();
+    raw_offsets.clear();
+    for (size_t i = 0; i < raw.size(); ++i) {
+      if (!is_continuation(raw[i])) raw_offsets.push_back(i);
+    }
+    runs = redactor.runs(raw);
+    masked_begins.clear();
+    size_t shift = 0;  // masked offset minus raw offset so far
+    for (const auto& run : runs) {
+      masked_begins.push_back(run.begin + shift);
+      shift = shift + run.mask.size() - (run.end - run.begin);
+    }
+    shown = printable(Redactor::apply(raw, runs), &columns);
+    shown_offsets.clear();
+    for (size_t i = 0; i < shown.size(); ++i) {
+      if (!is_continuation(shown[i])) shown_offsets.push_back(i);
+    }
+    shown_offsets.push_back(shown.size());
+  }
+
+  [[nodiscard]] size_t width() const { return shown_offsets.size() - 1; }
+
+  /// The shown column of the raw line's code point `index` (0-based); a column inside a
+  /// masked secret maps to the start of its mask.
+  [[nodiscard]] size_t column_of(size_t index) const {
+    const size_t raw = index < raw_offsets.size() ? raw_offsets[index] : raw_size;
+    const auto after =
+        std::upper_bound(runs.begin(), runs.end(), raw,
+                         [](size_t at, const Redactor::Run& run) { return at < run.begin; });
+    size_t masked = raw;
+    if (after != runs.begin()) {
+      const auto k = static_cast<size_t>(after - runs.begin()) - 1;
+      const Redactor::Run& run = runs[k];
+      masked =
+          raw < run.end ? masked_begins[k] : masked_begins[k] + run.mask.size() + (raw - run.end);
+    }
+    return columns[std::min(masked, columns.size() - 1)];
+  }
+};
 
 class Style {
  public:
@@ -188,31 +230,27 @@ class TextWriter {
   /// masked, tab-expanded text before the column, because masking changes widths.
   void write_source_line(const core::SourceLoc& loc) {
     if (report_.sources == nullptr || !loc.valid()) return;
-    const std::string raw = report_.sources->line(loc.file, loc.span.line);
-    if (raw.empty()) return;
-    std::string shown = clean(raw);
-    const size_t width = count_code_points(shown);
+    const PreparedLine& line = prepared(loc.file, loc.span.line);
+    if (line.raw_size == 0) return;
+    const size_t width = line.width();
     size_t caret = 0;
     const bool has_caret = loc.span.column > 0;
-    if (has_caret) {
-      const std::string before =
-          clean(raw.substr(0, offset_of_code_point(raw, loc.span.column - 1)));
-      caret = std::min(count_code_points(before), width);
-    }
+    if (has_caret) caret = std::min(line.column_of(loc.span.column - 1), width);
+    std::string shown;
     if (width > kMaxShownCodePoints) {
       // Keep the caret in view: start the window some way before it when it lies far right.
       size_t start = 0;
       if (caret + 20 > kMaxShownCodePoints) start = caret - kMaxShownCodePoints / 2;
-      const size_t from = offset_of_code_point(shown, start);
-      const size_t to = offset_of_code_point(shown, start + kMaxShownCodePoints);
-      std::string window;
+      const size_t from = line.shown_offsets[start];
+      const size_t to = line.shown_offsets[std::min(width, start + kMaxShownCodePoints)];
       if (start > 0) {
-        window += kEllipsis;
+        shown += kEllipsis;
         caret = caret - start + 1;
       }
-      window += shown.substr(from, to - from);
-      if (to < shown.size()) window += kEllipsis;
-      shown = std::move(window);
+      shown += line.shown.substr(from, to - from);
+      if (to < line.shown.size()) shown += kEllipsis;
+    } else {
+      shown = line.shown;
     }
     const std::string number = std::to_string(loc.span.line);
     out_ << "    " << style_.dim(number + " |") << " " << shown << "\n";
@@ -336,9 +374,19 @@ class TextWriter {
     return std::string(n == 1 ? one : many);
   }
 
+  const PreparedLine& prepared(const std::string& file, uint32_t number) {
+    if (prepared_.number != number || prepared_.file != file) {
+      prepared_.file = file;
+      prepared_.number = number;
+      prepared_.prepare(report_.sources->line(file, number), report_.redactor);
+    }
+    return prepared_;
+  }
+
   const Report& report_;
   std::ostream& out_;
   Style style_;
+  PreparedLine prepared_;  ///< the last source line shown: findings on one line come together
 };
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
 
 #include "derive/derive.hpp"
 #include "parsers/parser.hpp"
@@ -22,6 +25,52 @@ std::optional<syntax::Document> read_syntax(parsers::Syntax syntax, const std::s
   return std::nullopt;
 }
 
+/// A template that does not parse before rendering is no error in the file: it is said to be
+/// skipped, at the place the YAML reader stopped, so nobody mistakes silence for a clean scan.
+void report_skipped_template(std::vector<core::Diagnostic> syntax_errors, std::string_view parser,
+                             core::DiagnosticSink& sink) {
+  if (syntax_errors.empty()) return;
+  core::Diagnostic& first = syntax_errors.front();
+  core::Diagnostic skipped =
+      core::make_diagnostic(core::DiagCode::kSkippedTemplate,
+                            "unrendered Helm template: not YAML until rendered (" + first.message +
+                                "); not scanned — scan the output of `helm template` to check it",
+                            first.loc);
+  skipped.notes.push_back("read as " + std::string(parser));
+  sink.report(std::move(skipped));
+}
+
+/// The first line of `text` longer than `max_bytes` (LF, CRLF and a lone CR end a line, as
+/// in the source cache): its 1-based number and length.
+std::optional<std::pair<uint32_t, uint64_t>> overlong_line(std::string_view text,
+                                                           uint64_t max_bytes) {
+  uint32_t line = 1;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find_first_of("\r\n", start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end - start > max_bytes) return std::make_pair(line, static_cast<uint64_t>(end - start));
+    if (end == text.size()) break;
+    start = end + (text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n' ? 2 : 1);
+    ++line;
+  }
+  return std::nullopt;
+}
+
+/// The shipped privilege catalog, read once; its validity is a unit test's business.
+const derive::PrivilegeCatalog& builtin_privilege_catalog() {
+  static const derive::PrivilegeCatalog kCatalog = [] {
+    core::DiagnosticSink ignored;
+    derive::PrivilegeCatalog catalog;
+    for (const auto& source : rules::builtin_catalog_sources()) {
+      if (source.path.find("iam-privilege") == std::string::npos) continue;
+      catalog = derive::parse_privilege_catalog(source.path, source.text, ignored);
+    }
+    return catalog;
+  }();
+  return kCatalog;
+}
+
 /// Parses one file with every parser that claims it; the document of each syntax is
 /// parsed once and shared.
 void parse_file(const std::string& path, const std::string& text, const core::Limits& limits,
@@ -29,9 +78,26 @@ void parse_file(const std::string& path, const std::string& text, const core::Li
                 std::vector<report::Artifact>& artifacts, bool& keep_source) {
   std::vector<std::pair<parsers::Syntax, std::optional<syntax::Document>>> documents;
   std::vector<parsers::Syntax> failed;
+  bool line_checked = false;
   for (const auto& parser : parsers::registry()) {
     const parsers::Claim claim = parser->claims(path, text);
     if (!claim.claimed) continue;
+    // Checked once a parser wants the file, so a minified bundle nobody parses stays quiet.
+    if (!line_checked) {
+      line_checked = true;
+      if (const auto overlong = overlong_line(text, limits.max_line_bytes)) {
+        core::Diagnostic diagnostic = core::make_diagnostic(
+            core::DiagCode::kLineLimit,
+            "line " + std::to_string(overlong->first) + " is " + std::to_string(overlong->second) +
+                " bytes long, more than the limit of " + std::to_string(limits.max_line_bytes) +
+                " (--max-line-length); not parsed",
+            core::SourceLoc{path, {overlong->first, 1, overlong->first, 1}});
+        if (!claim.certain) diagnostic.level = core::DiagLevel::kWarning;
+        diagnostic.notes.push_back("read as " + std::string(parser->id()));
+        sink.report(std::move(diagnostic));
+        return;
+      }
+    }
     if (std::find(failed.begin(), failed.end(), claim.syntax) != failed.end()) continue;
     const syntax::Document* document = nullptr;
     for (auto& [syntax, doc] : documents) {
@@ -42,7 +108,10 @@ void parse_file(const std::string& path, const std::string& text, const core::Li
       auto parsed = read_syntax(claim.syntax, path, text, limits, syntax_sink);
       if (!parsed) {
         failed.push_back(claim.syntax);
-        if (claim.certain) {
+        if (claim.templated) {
+          report_skipped_template(syntax_sink.take(), parser->id(), sink);
+          keep_source = true;
+        } else if (claim.certain) {
           for (auto diagnostic : syntax_sink.take()) {
             diagnostic.notes.push_back("read as " + std::string(parser->id()));
             sink.report(std::move(diagnostic));
@@ -75,11 +144,27 @@ ScanResult run_scan(discover::FileProvider& files, const rules::RuleSet& rules,
   ScanResult result;
   result.sources = std::make_shared<report::SourceCache>();
   core::DiagnosticSink sink;
-  const std::vector<discover::FileEntry> entries = files.list(sink);
+  std::vector<discover::FileEntry> entries = files.list(sink);
+  // Providers apply the file bounds as they list and read; the pipeline repeats them so that
+  // no provider (memory, git objects, one still to come) can hand the parsers unbounded input.
+  if (entries.size() > options.limits.max_files) {
+    sink.report(core::DiagCode::kFileLimit,
+                "more than " + std::to_string(options.limits.max_files) +
+                    " files (--max-files); this one and the rest were skipped",
+                core::SourceLoc{entries[options.limits.max_files].path, {}});
+    entries.resize(options.limits.max_files);
+  }
   result.files_discovered = entries.size();
   size_t done = 0;
   for (const auto& entry : entries) {
     std::optional<std::string> text = files.read(entry, sink);
+    if (text && text->size() > options.limits.max_file_bytes) {
+      sink.report(core::DiagCode::kFileTooLarge,
+                  std::to_string(text->size()) + " bytes, more than the limit of " +
+                      std::to_string(options.limits.max_file_bytes) + " (--max-file-size)",
+                  core::SourceLoc{entry.path, {}});
+      text.reset();
+    }
     if (text) {
       bool keep_source = false;
       parse_file(entry.path, *text, options.limits, result.graph, sink, result.artifacts,
@@ -89,7 +174,7 @@ ScanResult run_scan(discover::FileProvider& files, const rules::RuleSet& rules,
     ++done;
     if (options.progress) options.progress(done, entries.size());
   }
-  for (auto& secret : derive::derive_all(result.graph, secrets)) {
+  for (auto& secret : derive::derive_all(result.graph, secrets, &builtin_privilege_catalog())) {
     result.redactor.add_secret(std::move(secret));
   }
   result.findings = rules::evaluate(rules, result.graph);

@@ -11,27 +11,16 @@
 #include <string>
 #include <vector>
 
+#include "cli_runner.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using Run = fermata::testing::CliRun;
 
 Run fermata_run(std::vector<std::string> args) {
-  args.insert(args.begin(), "fermata");
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out;
-  std::ostringstream err;
-  Run run;
-  run.code = fermata::cli::run(static_cast<int>(argv.size()), argv.data(), out, err, {});
-  run.out = out.str();
-  run.err = err.str();
-  return run;
+  return fermata::testing::run_cli(std::move(args));
 }
 
 std::string source(const std::string& relative) {

@@ -14,28 +14,19 @@
 #include <vector>
 
 #include "cli/cli.hpp"
+#include "cli_runner.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out;
-  std::string err;
+struct Run : fermata::testing::CliRun {
   nlohmann::json json;
 };
 
 Run run_fermata(std::vector<std::string> args) {
-  args.insert(args.begin(), "fermata");
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out;
-  std::ostringstream err;
   Run run;
-  run.code = fermata::cli::run(static_cast<int>(argv.size()), argv.data(), out, err, {});
-  run.out = out.str();
-  run.err = err.str();
+  static_cast<fermata::testing::CliRun&>(run) = fermata::testing::run_cli(std::move(args));
   run.json = nlohmann::json::parse(run.out, nullptr, false);
   return run;
 }

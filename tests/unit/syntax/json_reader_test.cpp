@@ -254,6 +254,18 @@ TEST_CASE("json: literals") {
         "1:1 parse.json.syntax: invalid literal 'truex'; JSON literals are true, false and null");
 }
 
+TEST_CASE("json: an unquoted credential is described, never quoted back") {
+  // The file fails to parse, so no secret is ever classified in it and nothing downstream
+  // could mask a value the message repeated.
+  const std::string message =
+      error_of("{\"env\": {\"TOKEN\": ghp_Zx81Qm0PaLw2Rt7Yk4Nc5Vb6Hs3Jd9Fg1Ue0}}");
+  CHECK(message ==
+        "1:19 parse.json.syntax: unquoted word of 40 characters; JSON strings take double "
+        "quotes, and the literals are true, false and null");
+  CHECK(message.find("Zx81") == std::string::npos);
+  CHECK(error_of("[Trueish]").find("Trueish") == std::string::npos);
+}
+
 TEST_CASE("json: empty documents") {
   CHECK(error_of("") == "1:1 parse.json.syntax: empty document");
   CHECK(error_of(" \n\t\r\n") == "1:1 parse.json.syntax: empty document");

@@ -1,0 +1,92 @@
+// Fuzz target: the whole pipeline on one in-memory file — discover, parse, derive (launch
+// commands, endpoints, secrets), every shipped rule and every registered reporter.
+// Besides crashes it checks fermata's promise about secrets: no value the scan classified as
+// a secret may appear in any output.
+#include <cstddef>
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "derive/derive.hpp"
+#include "discover/working_tree.hpp"
+#include "fuzz_check.hpp"
+#include "parsers/mcp/mcp_client_config.hpp"
+#include "parsers/syntax/json_reader.hpp"
+#include "report/reporter.hpp"
+#include "rules/rule_set.hpp"
+#include "scan/scanner.hpp"
+
+using namespace fermata;
+
+namespace {
+
+/// Secrets shorter than this could occur in fixed report text by chance (a rule's
+/// description, a key name), so the oracle leaves them out.
+constexpr size_t kOracleMinSecret = 8;
+
+struct Shipped {
+  rules::RuleSet rules;
+  derive::SecretClassifier secrets;
+};
+
+const Shipped& shipped() {
+  static const Shipped kShipped = [] {
+    core::DiagnosticSink sink;
+    rules::RuleSet rule_set;
+    fuzz::require(rule_set.load_builtin(sink), "the shipped rules load");
+    derive::SecretClassifier secrets = scan::builtin_secret_classifier(sink);
+    fuzz::require(!sink.has_errors(), "the shipped catalog loads");
+    return Shipped{std::move(rule_set), std::move(secrets)};
+  }();
+  return kShipped;
+}
+
+/// The secrets in `text` found by a pipeline of its own, independent of the redactor.
+std::vector<std::string> secrets_in(const std::string& path, std::string_view text) {
+  core::DiagnosticSink sink;
+  auto document = syntax::read_json(path, text, core::Limits{}, sink);
+  if (!document) return {};
+  model::Graph graph;
+  parsers::McpClientConfigParser().parse(*document, graph, sink);
+  return derive::derive_all(graph, shipped().secrets);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const Shipped& tools = shipped();
+  const std::string path = ".mcp.json";
+  std::string text(reinterpret_cast<const char*>(data), size);
+
+  discover::MemoryProvider files;
+  files.add(path, text);
+  scan::ScanResult result = scan::run_scan(files, tools.rules, tools.secrets, {});
+
+  report::Report report;
+  report.tool_version = "0.0.0-fuzz";
+  report.scan_root = ".";
+  for (const auto& rule : tools.rules.rules()) report.rules.push_back(rule.meta);
+  report.findings = std::move(result.findings);
+  report.diagnostics = std::move(result.diagnostics);
+  report.artifacts = std::move(result.artifacts);
+  report.files_discovered = result.files_discovered;
+  report.sources = result.sources;
+  report.redactor = std::move(result.redactor);
+
+  const std::vector<std::string> secrets = secrets_in(path, text);
+  for (const auto& reporter : report::reporters()) {
+    std::ostringstream out;
+    reporter.write(report, out, report::ReporterOptions{});
+    const std::string written = out.str();
+    for (const auto& secret : secrets) {
+      if (secret.size() >= kOracleMinSecret && written.find(secret) != std::string::npos) {
+        std::fprintf(stderr, "secret of %zu bytes printed by the %.*s reporter\n", secret.size(),
+                     static_cast<int>(reporter.name.size()), reporter.name.data());
+        fuzz::broken("a secret never appears in any output");
+      }
+    }
+  }
+  return 0;
+}
