@@ -20,17 +20,17 @@ struct LaunchInfo {
   /// npx, bunx, pnpm-dlx, yarn-dlx, uvx, pipx, uv-run, docker, podman, node, python,
   /// deno, bun, shell, binary; "" when there is no command.
   std::string launcher;
-  std::string package;  ///< npm/PyPI package name without version ("@scope/name", "name")
-  std::string version;  ///< as written ("1.2.3", "^1.2", "latest"); "" when absent
-  bool pinned = false;  ///< exact version (or image digest); false when there is nothing to pin
+  std::string package;     ///< npm/PyPI package name without version ("@scope/name", "name")
+  std::string version;     ///< as written ("1.2.3", "^1.2", "latest"); "" when absent
+  bool pinned = false;     ///< exact version (or image digest); false when there is nothing to pin
   int package_token = -1;  ///< index into the token list of the package (or image) word
-  std::string image;         ///< container image reference without tag/digest
-  std::string image_tag;     ///< "" when absent
-  std::string image_digest;  ///< "sha256:..." when pinned by digest
-  std::vector<int> package_args;  ///< tokens after the package/image: the server's own args
+  std::string image;       ///< container image reference without tag/digest
+  std::string image_tag;   ///< "" when absent
+  std::string image_digest;         ///< "sha256:..." when pinned by digest
+  std::vector<int> package_args;    ///< tokens after the package/image: the server's own args
   std::vector<std::string> mounts;  ///< docker -v/--volume/--mount host paths
-  bool inline_shell = false;  ///< `sh -c "..."`, `bash -c`, `cmd /c`, `powershell -Command`,
-                              ///< `python -c`, `node -e`: code written into the config
+  bool inline_shell = false;        ///< `sh -c "..."`, `bash -c`, `cmd /c`, `powershell -Command`,
+                                    ///< `python -c`, `node -e`: code written into the config
   int shell_code_token = -1;
   bool pipe_to_shell = false;  ///< `curl ... | sh` and the like inside inline code
   std::string bridge_url;      ///< mcp-remote / supergateway style bridges: the remote URL
