@@ -132,6 +132,20 @@ void parse_file(const std::string& path, const std::string& text, const core::Li
   }
 }
 
+/// A file skipped for its size is only a warning, unless its path alone says it is a
+/// configuration fermata reads (`.mcp.json`): then padding it past the limit would hide it
+/// from the gate, so the skip is an error, which blocks like a file that does not parse.
+void escalate_skipped_configuration(core::Diagnostic& diagnostic) {
+  if (diagnostic.code != core::DiagCode::kFileTooLarge) return;
+  for (const auto& parser : parsers::registry()) {
+    if (parser->claims(diagnostic.loc.file, "").certain) {
+      diagnostic.level = core::DiagLevel::kError;
+      diagnostic.notes.push_back("read as " + std::string(parser->id()));
+      return;
+    }
+  }
+}
+
 bool diagnostic_less(const core::Diagnostic& a, const core::Diagnostic& b) {
   if (!(a.loc == b.loc)) return a.loc < b.loc;
   return a.message < b.message;
@@ -181,6 +195,7 @@ ScanResult run_scan(discover::FileProvider& files, const rules::RuleSet& rules,
   for (auto& finding : result.findings) finding.message = result.redactor.redact(finding.message);
   std::sort(result.findings.begin(), result.findings.end(), rules::finding_less);
   result.diagnostics = sink.take();
+  for (auto& diagnostic : result.diagnostics) escalate_skipped_configuration(diagnostic);
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
   std::sort(result.artifacts.begin(), result.artifacts.end(),
             [](const report::Artifact& a, const report::Artifact& b) { return a.path < b.path; });

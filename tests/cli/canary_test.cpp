@@ -1,12 +1,14 @@
 // Secrets never leak: fixtures/canary/repo plants canary credentials of every kind the
 // classifier knows (GitHub, AWS key id and secret, Slack, Anthropic, OpenAI, a bearer header,
-// a password in a URL, a high-entropy *_TOKEN, a private key) in every format fermata reads,
+// a password in a URL, a high-entropy *_TOKEN, private keys escaped and in block scalars) in
+// every format fermata reads secrets from (MCP client configurations, Kubernetes workloads),
 // plus a file that does not parse. Every registered reporter and every other command runs
 // over it, and no output may hold a canary or any eight characters of one after its first
 // four (the most a mask shows).
 //
-// A new input format must add its own canary file under fixtures/canary/repo/ (and its
-// values to canaries.txt); a new output format is covered as soon as it is registered.
+// A new input format that can hold secrets must add its own canary file under
+// fixtures/canary/repo/ (and its values to canaries.txt); a new output format is covered as
+// soon as it is registered.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -77,7 +79,7 @@ std::string leak(const std::string& text, const std::string& canary) {
 
 TEST_CASE("canary secrets appear in no output of any format or command") {
   const std::vector<std::string> planted = canaries();
-  REQUIRE(planted.size() >= 36);
+  REQUIRE(planted.size() >= 54);
   const std::string repo = std::string(FERMATA_SOURCE_DIR) + "/fixtures/canary/repo";
   const fs::path dir = fs::temp_directory_path() / ("fermata-canary-" + std::to_string(::getpid()));
   fs::create_directories(dir);
@@ -102,14 +104,17 @@ TEST_CASE("canary secrets appear in no output of any format or command") {
   }
   run({"rules", "schema"}, outputs);
 
-  // The canaries were recognised: nine secrets in each of the four configurations that parse,
-  // and a private key written with JSON escapes.
+  // The canaries were recognised: nine secrets in each of the four MCP configurations that
+  // parse and a private key written with JSON escapes; seven in the Kubernetes workload.
   const auto json = nlohmann::json::parse(slurp(dir / "report.json"));
-  size_t secrets_found = 0;
+  size_t mcp_secrets = 0;
+  size_t k8s_secrets = 0;
   for (const auto& finding : json.at("findings")) {
-    if (finding.at("rule_id") == "mcp-hardcoded-secret") ++secrets_found;
+    if (finding.at("rule_id") == "mcp-hardcoded-secret") ++mcp_secrets;
+    if (finding.at("rule_id") == "k8s-env-literal-secret") ++k8s_secrets;
   }
-  CHECK(secrets_found == 37);
+  CHECK(mcp_secrets == 37);
+  CHECK(k8s_secrets == 7);
   bool broken_reported = false;
   for (const auto& diagnostic : json.at("diagnostics")) {
     if (diagnostic.at("location").at("file") == "broken/.mcp.json") broken_reported = true;

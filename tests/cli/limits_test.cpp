@@ -10,6 +10,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -104,11 +105,20 @@ void check_bound(const Result& result, const std::string& code, const std::strin
 TEST_CASE("bounds: --max-file-size skips a larger file with a diagnostic") {
   Repo repo;
   repo.write("big/.mcp.json", kHealthy + std::string(300, ' '));
+  repo.write("big/notes.txt", std::string(300, 'n'));
   const Result result = scan(repo, {"--max-file-size", "200"});
-  const json* found = diagnostic(result, "discover.file-too-large");
-  REQUIRE(found != nullptr);
-  CHECK(found->at("location").at("file") == "big/.mcp.json");
+  std::map<std::string, std::string> levels;
+  for (const auto& item : result.report.at("diagnostics")) {
+    if (item.at("code") == "discover.file-too-large") {
+      levels[item.at("location").at("file")] = item.at("level");
+    }
+  }
+  // Padding a configuration past the limit must not hide it from the gate: a file whose
+  // path names a configuration fermata reads is an error; any other file, a warning.
+  CHECK(levels["big/.mcp.json"] == "error");
+  CHECK(levels["big/notes.txt"] == "warning");
   CHECK(healthy_scanned(result));
+  CHECK(scan(repo, {"--max-file-size", "200", "--fail-on", "critical"}).code == 1);
 }
 
 TEST_CASE("bounds: --max-depth refuses deeper nesting, at the bracket that goes too deep") {
