@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "derive/agents.hpp"
 #include "derive/k8s.hpp"
 #include "derive/launch.hpp"
 
@@ -308,6 +309,7 @@ std::vector<std::string> derive_all(model::Graph& graph, const SecretClassifier&
   for (auto& entity : graph.entities_mut()) {
     if (entity.kind == model::EntityKind::kMcpServer) derive_mcp_server(entity, secrets, found);
   }
+  derive_agents(graph, secrets, found);
   derive_k8s(graph, secrets, found);
   derive_iam(graph, privileges != nullptr ? *privileges : PrivilegeCatalog{});
   return found;

@@ -6,8 +6,9 @@
 namespace fermata::model {
 namespace {
 
-constexpr std::array<std::string_view, 8> kEntityNames = {
-    "agent", "mcp_server", "tool", "workload", "identity", "grant", "endpoint", "policy"};
+constexpr std::array<std::string_view, 10> kEntityNames = {
+    "agent", "mcp_server", "tool",   "workload", "identity",
+    "grant", "endpoint",   "policy", "task",     "gateway"};
 
 void shift_refs(Value& value, EntityId offset) {
   if (value.kind == ValueKind::kRef && value.ref != kNoEntity) value.ref += offset;

@@ -1,6 +1,6 @@
 // model: the one typed graph of an agent system — agents, MCP servers, tools, workloads,
-// identities, grants, endpoints, policies — and the edges between them. Parsers add, derive
-// computes, rules read. Entities keep the location of the fact that declared them.
+// identities, grants, endpoints, policies, tasks, gateways — and the edges between them. Parsers
+// add, derive computes, rules read. Entities keep the location of the fact that declared them.
 #pragma once
 
 #include <deque>
@@ -22,11 +22,14 @@ enum class EntityKind {
   kIdentity,
   kGrant,
   kEndpoint,
-  kPolicy
+  kPolicy,
+  kTask,
+  kGateway
 };
 inline constexpr EntityKind kAllEntityKinds[] = {
     EntityKind::kAgent,    EntityKind::kMcpServer, EntityKind::kTool,     EntityKind::kWorkload,
-    EntityKind::kIdentity, EntityKind::kGrant,     EntityKind::kEndpoint, EntityKind::kPolicy};
+    EntityKind::kIdentity, EntityKind::kGrant,     EntityKind::kEndpoint, EntityKind::kPolicy,
+    EntityKind::kTask,     EntityKind::kGateway};
 
 std::string_view to_string(EntityKind kind);  ///< "agent", "mcp_server", ...
 std::optional<EntityKind> parse_entity_kind(std::string_view text);

@@ -33,7 +33,8 @@ TypePtr entry_type() {
 
 TypePtr literal_type() {
   return RecordBuilder()
-      .add("source", string_type(), "where the literal sits: env | header | arg | url | other")
+      .add("source", string_type(),
+           "where the literal sits: env | header | arg | url | command | setting | other")
       .add("key", string_type(), "its name; for an argument, the option before it (--token)")
       .add("value", string_type(), "the literal as written")
       .add("secret_kind", string_type(),
@@ -367,6 +368,164 @@ void add_grant_schema(RecordBuilder& record) {
       .add("assignable_scopes", list_of(string_type()), "AssignableScopes");
 }
 
+TypePtr permissions_type() {
+  return RecordBuilder()
+      .add("default_mode", string_type(),
+           "Claude Code permissions.defaultMode as written (default | acceptEdits | plan | "
+           "bypassPermissions | dontAsk), \"\" when not set")
+      .add("allow", list_of(string_type()), "rules that run without asking (Bash(npm test:*))")
+      .add("ask", list_of(string_type()), "rules that always ask")
+      .add("deny", list_of(string_type()), "rules that are refused")
+      .add("additional_directories", list_of(string_type()),
+           "directories outside the project the agent may use")
+      .build();
+}
+
+TypePtr agent_tool_type() {
+  return RecordBuilder()
+      .add("name", string_type(), "the tool as written (a name, a toolset type, a class path)")
+      .add("kind", string_type(),
+           "mcp | shell | filesystem | fetch | code | agent | builtin | function | other")
+      .add("server", string_type(), "the MCP server or toolset that provides it, \"\" if none")
+      .add("require_approval", bool_type(), "a human approves each call (kagent requireApproval)")
+      .build();
+}
+
+TypePtr hook_type() {
+  return RecordBuilder()
+      .add("event", string_type(), "the event that fires it (PreToolUse, SessionStart, ...)")
+      .add("type", string_type(), "command | http | prompt | agent")
+      .add("command", string_type(), "the command line (or URL) it runs")
+      .add("fetches_network", bool_type(),
+           "the command downloads something (curl, wget, npx of a package, a URL) and runs it")
+      .build();
+}
+
+TypePtr model_type() {
+  return RecordBuilder()
+      .add("name", string_type(), "the model alias or deployment name")
+      .add("provider", string_type(), "openai | anthropic | azure | bedrock | vertex_ai | ...")
+      .add("model", string_type(), "the provider's model id")
+      .add("base_url", string_type(), "api_base / baseUrl as written, \"\" for the vendor's")
+      .add("api_key", string_type(),
+           "the key as written: a literal, os.environ/NAME, ${NAME}, or \"\"")
+      .add("rpm", number_type(), "requests per minute limit, or null")
+      .add("tpm", number_type(), "tokens per minute limit, or null")
+      .add("max_budget", number_type(), "spending cap of this deployment, or null")
+      .build();
+}
+
+TypePtr spending_limits_type() {
+  return RecordBuilder()
+      .add("max_budget", number_type(), "spending cap in the gateway's currency (USD), or null")
+      .add("budget_duration", string_type(), "reset period (30d, 1h), \"\" when it never resets")
+      .add("rpm_limit", number_type(), "requests per minute, or null")
+      .add("tpm_limit", number_type(), "tokens per minute, or null")
+      .build();
+}
+
+TypePtr registry_type() {
+  return RecordBuilder()
+      .add("name", string_type(), "server name in the registry (io.github.owner/name)")
+      .add("version", string_type(), "the server's own version")
+      .add("registry_type", string_type(), "npm | pypi | oci | nuget | mcpb | remote")
+      .add("identifier", string_type(), "package name, image or download URL")
+      .add("package_version", string_type(), "version of the package, \"\" when none")
+      .add("pinned", bool_type(), "an exact version (or digest, or file hash for mcpb)")
+      .add("file_sha256", string_type(), "fileSha256 of an mcpb package")
+      .add("repository", string_type(), "source repository URL, \"\" when absent")
+      .build();
+}
+
+void add_agent_schema(RecordBuilder& record) {
+  record.add("kind", string_type(), "coding-assistant | agent")
+      .add("client", string_type(),
+           "the product or framework (Claude Code, OpenAI Codex, Gemini CLI, Cursor, CrewAI, "
+           "kagent, Docker cagent, Google ADK, A2A, ...)")
+      .add("config_format", string_type(), "the format it was read from")
+      .add("profile", string_type(), "the configuration profile it stands for, \"\" for the base")
+      .add("description", string_type(), "role, goal, instruction or description as written")
+      .add("servers", list_of(ref_to(EntityKind::kMcpServer)), "MCP servers it uses")
+      .add("server_names", list_of(string_type()),
+           "MCP servers it names, resolved or not (kagent toolServer references, ...)")
+      .add("tools", list_of(agent_tool_type()), "tools it can call")
+      .add("delegate_names", list_of(string_type()),
+           "agents it can hand work to, as written (sub-agents, agents as tools, crew members)")
+      .add("delegates", list_of(ref_to(EntityKind::kAgent)), "those agents, where resolved")
+      .add("models", list_of(model_type()), "models it calls")
+      .add("approval", string_type(),
+           "when it asks a human before acting: never | on-failure | on-request | untrusted | "
+           "always, \"\" when the product's default applies")
+      .add("approval_setting", string_type(),
+           "the setting that decides it, as written (approval_policy = \"never\", "
+           "defaultMode: bypassPermissions)")
+      .add("sandbox", string_type(),
+           "what confines its actions: none | read-only | workspace-write | full-access | "
+           "container, \"\" when not configured")
+      .add("network_access", bool_type(), "sandboxed commands may reach the network; null if unset")
+      .add("writable_roots", list_of(string_type()), "extra writable directories of the sandbox")
+      .add("permissions", permissions_type(), "permission rules (Claude Code, Gemini CLI)")
+      .add("unrestricted_shell", bool_type(),
+           "a shell tool that runs any command is pre-approved (Bash, Bash(*), "
+           "run_shell_command, shell toolset without a command allow-list)")
+      .add("code_execution", string_type(),
+           "runs code it writes: none | safe (in a container) | unsafe (on the host)")
+      .add("max_iterations", number_type(),
+           "bound on reasoning or tool-call iterations; null if none")
+      .add("max_execution_seconds", number_type(), "bound on one run's time; null if none")
+      .add("max_rpm", number_type(), "bound on model requests per minute; null if none")
+      .add("allow_delegation", bool_type(), "may hand work to other agents; null when not set")
+      .add("enable_all_project_servers", bool_type(),
+           "Claude Code enableAllProjectMcpServers: every project MCP server starts unasked")
+      .add("enabled_servers", list_of(string_type()), "project MCP servers approved in advance")
+      .add("hooks", list_of(hook_type()), "commands the product runs on events")
+      .add("env", list_of(entry_type()), "environment it sets")
+      .add("url", string_type(), "where it is served (A2A card url), as written")
+      .add("endpoint", endpoint_type(), "that URL, parsed")
+      .add("auth", auth_type(),
+           "authentication its endpoint requires (A2A securitySchemes and security)")
+      .add("security_schemes", list_of(string_type()),
+           "A2A security scheme types: apiKey | http:<scheme> | oauth2 | openIdConnect | mutualTLS")
+      .add("skills", list_of(string_type()), "A2A skills it advertises")
+      .add("literals", list_of(literal_type()),
+           "every literal string that may hold a credential (env, keys, headers), classified")
+      .add("autonomy", string_type(),
+           "derived: limited | semi-autonomous | fully-autonomous (docs/autonomy.md)")
+      .add("autonomy_reasons", list_of(string_type()),
+           "derived: the facts that decided its autonomy, each at its line");
+}
+
+void add_task_schema(RecordBuilder& record) {
+  record.add("client", string_type(), "the framework (CrewAI)")
+      .add("config_format", string_type(), "the format it was read from")
+      .add("description", string_type(), "what the task asks, as written")
+      .add("agent_name", string_type(), "the agent assigned to it, as written")
+      .add("agent", ref_to(EntityKind::kAgent),
+           "derived: that agent, when defined beside it (same directory)")
+      .add("human_input", bool_type(), "a human reviews the result; null when not set")
+      .add("tools", list_of(string_type()), "tools the task adds")
+      .add("context", list_of(string_type()), "tasks whose output it reads")
+      .add("async_execution", bool_type(), "runs without waiting; null when not set");
+}
+
+void add_gateway_schema(RecordBuilder& record) {
+  record.add("product", string_type(), "LiteLLM | ...")
+      .add("config_format", string_type(), "the format it was read from")
+      .add("models", list_of(model_type()), "model deployments it routes to")
+      .add("master_key", string_type(), "the admin key as written (literal or os.environ/NAME)")
+      .add("database_url", string_type(), "where keys and spend are stored, as written")
+      .add("limits", spending_limits_type(),
+           "gateway-wide caps (litellm_settings max_budget, budget_duration)")
+      .add("key_limits", spending_limits_type(),
+           "upper bounds on the keys anyone can generate (upperbound_key_generate_params)")
+      .add("default_key_limits", spending_limits_type(),
+           "defaults for new keys (default_key_generate_params)")
+      .add("team_limits", list_of(spending_limits_type()), "per-team caps configured in the file")
+      .add("max_parallel_requests", number_type(), "concurrency cap; null when not set")
+      .add("literals", list_of(literal_type()),
+           "every literal string that may hold a credential (keys, URLs), classified");
+}
+
 void add_endpoint_schema(RecordBuilder& record) {
   record.add("kind", string_type(), "Service | Ingress")
       .add("namespace", string_type(), "metadata.namespace; \"\" when not set")
@@ -439,16 +598,12 @@ TypePtr build_schema(EntityKind kind) {
   RecordBuilder record;
   record.add("name", string_type(), "the entity's name as written");
   switch (kind) {
-    case EntityKind::kAgent:
-      record.add("kind", string_type(), "coding-assistant | agent")
-          .add("client", string_type(), "the product (Claude Code, Cursor, VS Code, ...)")
-          .add("config_format", string_type(), "the format it was read from")
-          .add("servers", list_of(ref_to(EntityKind::kMcpServer)), "MCP servers it uses");
-      break;
+    case EntityKind::kAgent: add_agent_schema(record); break;
     case EntityKind::kMcpServer:
       record.add("client", ref_to(EntityKind::kAgent), "the agent whose config declares it")
           .add("config_format", string_type(),
-               "claude-code | claude-desktop | cursor | vscode | windsurf | gemini | generic")
+               "claude-code | claude-desktop | cursor | vscode | windsurf | gemini | codex | "
+               "kagent | mcp-registry | generic")
           .add("transport", string_type(), "stdio | http | sse | streamable-http | unknown")
           .add("remote", bool_type(), "reached over the network (transport is not stdio)")
           .add("disabled", bool_type(), "switched off in the config")
@@ -463,13 +618,19 @@ TypePtr build_schema(EntityKind kind) {
           .add("auth", auth_type(), "authentication configured for a remote server")
           .add("literals", list_of(literal_type()),
                "every literal string in env, headers, args and url, classified")
-          .add("trust", bool_type(), "Gemini CLI trust: tool calls never ask for confirmation");
+          .add("trust", bool_type(), "Gemini CLI trust: tool calls never ask for confirmation")
+          .add("registry", registry_type(), "a registry server.json entry (package or remote)")
+          .add("enabled_tools", list_of(string_type()),
+               "tools allowed, when the config limits them")
+          .add("disabled_tools", list_of(string_type()), "tools switched off");
       break;
     case EntityKind::kWorkload: add_workload_schema(record); break;
     case EntityKind::kIdentity: add_identity_schema(record); break;
     case EntityKind::kGrant: add_grant_schema(record); break;
     case EntityKind::kEndpoint: add_endpoint_schema(record); break;
     case EntityKind::kPolicy: add_policy_schema(record); break;
+    case EntityKind::kTask: add_task_schema(record); break;
+    case EntityKind::kGateway: add_gateway_schema(record); break;
     case EntityKind::kTool: break;
   }
   return record.build();
@@ -561,6 +722,12 @@ std::string_view entity_doc(EntityKind kind) {
       return "A policy object that governs other entities: an RBAC binding, a NetworkPolicy, an "
              "Istio PeerAuthentication, DestinationRule or AuthorizationPolicy, a Namespace's "
              "policy settings.";
+    case EntityKind::kTask:
+      return "A unit of work assigned to an agent (a CrewAI task), and whether a human reviews "
+             "it.";
+    case EntityKind::kGateway:
+      return "An LLM gateway agents reach models through (a LiteLLM proxy): its models, keys "
+             "and spending caps.";
   }
   return "";
 }
