@@ -38,6 +38,13 @@ grep -q '^## fermata: ' "$reports/summary.md" || { echo "fermata: malformed Mark
 # The integrations' own metadata.
 "$validator" action action/action.yml
 "$validator" gitlab-ci integrations/gitlab/fermata.gitlab-ci.yml
+"$validator" pre-commit-hooks .pre-commit-hooks.yaml
+# What `fermata init` writes for each integration, validated as its consumer reads it.
+rm -rf "$reports/init" && mkdir -p "$reports/init"
+build/fermata init "$reports/init" --github --gitlab --pre-commit >/dev/null
+"$validator" workflow "$reports/init/.github/workflows/fermata.yml"
+"$validator" gitlab-ci "$reports/init/.gitlab-ci.yml"
+"$validator" pre-commit-config "$reports/init/.pre-commit-config.yaml"
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/,
 # the asan-ubsan preset): every report aborts the test that caused it (-fno-sanitize-recover),

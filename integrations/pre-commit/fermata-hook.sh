@@ -37,10 +37,6 @@ if ! fermata_bin="$(find_fermata)"; then
   fermata_bin="$hook_source/build-hook/fermata"
 fi
 
-repository="$(git rev-parse --show-toplevel)"
-arguments=(scan "$repository" --staged --no-progress --format text)
-# Block only on what this commit adds; the first commit of a repository adds everything.
-if git rev-parse --verify --quiet HEAD >/dev/null; then
-  arguments+=(--new-since HEAD)
-fi
-exec "$fermata_bin" "${arguments[@]}" "$@"
+# Block only on what this commit adds (before the first commit, that is everything).
+exec "$fermata_bin" scan "$(git rev-parse --show-toplevel)" --staged --new-since HEAD \
+  --no-progress --format text "$@"

@@ -13,6 +13,8 @@
 #include <optional>
 #include <sstream>
 
+#include "cli/init.hpp"
+#include "derive/agents.hpp"
 #include "discover/git.hpp"
 #include "discover/working_tree.hpp"
 #include "gate/baseline.hpp"
@@ -418,7 +420,11 @@ int run_scan_command(const CLI::App& command, const CLI::Option* format, const C
     }
   }
   std::optional<std::string> earlier_commit;
-  if (!flags.new_since.empty()) {
+  // `--new-since HEAD` before the first commit (a pre-commit hook's first run): the commit
+  // adds everything, so everything is new.
+  const bool before_first_commit =
+      !flags.new_since.empty() && flags.new_since == "HEAD" && repo->head_unborn();
+  if (!flags.new_since.empty() && !before_first_commit) {
     earlier_commit = repo->comparison_commit(flags.new_since, git_sink);
     if (!earlier_commit) {
       print_diagnostics(git_sink, err);
@@ -443,6 +449,12 @@ int run_scan_command(const CLI::App& command, const CLI::Option* format, const C
     report.compared_with =
         "revision " + flags.new_since + " (" + earlier_commit->substr(0, 12) + ")";
     for (auto& secret : earlier.result.redactor.secrets()) result.redactor.add_secret(secret);
+  } else if (before_first_commit) {
+    const gate::Baseline nothing = gate::baseline_of({}, {}, "revision HEAD");
+    report.fixed =
+        gate::compare_with(result.findings, result.diagnostics, nothing, {}, false, compare_sink)
+            .absent;
+    report.compared_with = "revision HEAD (no commit yet: everything is new)";
   } else if (!plan->baseline_path.empty()) {
     auto text = read_text_file(plan->baseline_path);
     if (!text) {
@@ -638,10 +650,22 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       app.add_subcommand("explain", "Describe a rule: what it finds, why, and the fix");
   std::string explain_id;
   std::vector<std::string> explain_dirs;
-  explain->add_option("id", explain_id, "Rule id")->required();
+  explain->add_option("id", explain_id, "Rule id, or `autonomy` for how autonomy is derived")
+      ->required();
   explain->add_option("--rules", explain_dirs, "Extra rule directory (repeatable)")
       ->expected(1)
       ->take_all();
+
+  CLI::App* init_cmd = app.add_subcommand(
+      "init", "Write a commented .fermata.yaml and, on request, the CI or hook files");
+  InitOptions init_options;
+  init_cmd->add_option("path", init_options.root, "Repository root (default: .)");
+  init_cmd->add_flag("--github", init_options.github,
+                     "Also write .github/workflows/fermata.yml (the GitHub Action)");
+  init_cmd->add_flag("--gitlab", init_options.gitlab,
+                     "Also write .gitlab-ci.yml including the fermata GitLab template");
+  init_cmd->add_flag("--pre-commit", init_options.pre_commit,
+                     "Also write .pre-commit-config.yaml with the fermata hook");
 
   try {
     app.parse(argc, argv);
@@ -686,7 +710,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       }
       return 0;
     }
+    if (init_cmd->parsed()) return run_init(init_options, out, err);
     if (explain->parsed()) {
+      if (explain_id == "autonomy") {
+        out << derive::autonomy_explanation();
+        return 0;
+      }
       rules::RuleSet rule_set;
       if (!load_rules(explain_dirs, rule_set, err)) return gate::kExitUsage;
       const rules::Rule* rule = rule_set.find(explain_id);

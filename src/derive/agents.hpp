@@ -23,6 +23,10 @@ struct Autonomy {
 /// rules, code execution, tools and human input on its tasks).
 Autonomy assess_autonomy(const model::Entity& agent, bool human_reviews_tasks);
 
+/// How the level is decided, in Markdown: printed by `fermata explain autonomy` and kept in
+/// docs/autonomy.md. It states the decision list assess_autonomy applies.
+std::string autonomy_explanation();
+
 /// Adds the derived agent, task and gateway attributes; classified secrets are appended to
 /// `found` so that reporters mask them.
 void derive_agents(model::Graph& graph, const SecretClassifier& secrets,

@@ -205,6 +205,8 @@ std::unique_ptr<GitRepository> GitRepository::open(const std::string& scan_root,
   return out;
 }
 
+bool GitRepository::head_unborn() const { return git_repository_head_unborn(handle_->repo) == 1; }
+
 std::optional<std::string> GitRepository::comparison_commit(const std::string& revision,
                                                             core::DiagnosticSink& sink) {
   git_repository* repo = handle_->repo;

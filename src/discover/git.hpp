@@ -28,6 +28,8 @@ class GitRepository {
   /// The commit to compare with for `--new-since REV`: the merge-base of REV and HEAD (for
   /// a pull request's base branch, the point where the branch left it), or REV itself when
   /// they share no history. Errors explain shallow clones and how to fetch what is missing.
+  /// The repository has no commit yet (HEAD names a branch that does not exist).
+  [[nodiscard]] bool head_unborn() const;
   std::optional<std::string> comparison_commit(const std::string& revision,
                                                core::DiagnosticSink& sink);
 

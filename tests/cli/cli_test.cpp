@@ -168,7 +168,7 @@ TEST_CASE("rules, explain, schema and version") {
   CHECK(fermata_run({"rules", "validate", source("rules")}).code == 0);
 }
 
-TEST_CASE("docs/rules.md and docs/entity-schema.md are generated from the rules and are current") {
+TEST_CASE("docs/rules.md, docs/entity-schema.md and docs/autonomy.md are generated and current") {
   Run rules = fermata_run({"rules", "--format", "markdown"});
   CHECK_MESSAGE(rules.out == slurp(source("docs/rules.md")),
                 "docs/rules.md is stale: run `fermata rules --format markdown > docs/rules.md`");
@@ -176,6 +176,11 @@ TEST_CASE("docs/rules.md and docs/entity-schema.md are generated from the rules 
   CHECK_MESSAGE(
       schema.out == slurp(source("docs/entity-schema.md")),
       "docs/entity-schema.md is stale: run `fermata rules schema > docs/entity-schema.md`");
+  Run autonomy = fermata_run({"explain", "autonomy"});
+  CHECK(autonomy.code == 0);
+  CHECK_MESSAGE(
+      autonomy.out == slurp(source("docs/autonomy.md")),
+      "docs/autonomy.md is stale: run `fermata explain autonomy > docs/autonomy.md`");
 }
 
 TEST_CASE("a planted secret never appears in any output format") {
