@@ -272,7 +272,7 @@ class Loader {
             match.span);
       return;
     }
-    check_fields(match, {"entity", "for_each", "where", "at"}, "'match'");
+    check_fields(match, {"entity", "for_each", "where", "at", "evidence"}, "'match'");
     const Node* entity = required(match, "entity");
     if (entity == nullptr) return;
     auto kind = model::parse_entity_kind(entity->text);
@@ -333,6 +333,7 @@ class Loader {
         rule.meta.where = where->text;
       }
     }
+    if (const Node* evidence = match.get("evidence")) read_evidence(*evidence, rule);
     if (const Node* at = match.get("at")) {
       if (!at->is_string()) {
         error(DiagCode::kRuleType, "'at' must be a path (e.g. endpoint.url)", at->span);
@@ -345,6 +346,40 @@ class Loader {
                 at->span);
         }
       }
+    }
+  }
+
+  /// `evidence: PATH` or a list of paths, each to a string, a reference, or a list of them.
+  void read_evidence(const Node& node, Rule& rule) {
+    std::vector<const Node*> paths;
+    if (node.is_string()) {
+      paths.push_back(&node);
+    } else if (node.is_array()) {
+      for (const auto& item : node.items) paths.push_back(&item);
+    }
+    if (paths.empty()) {
+      error(DiagCode::kRuleType, "'evidence' must be a path or a list of paths", node.span);
+      return;
+    }
+    for (const Node* path : paths) {
+      if (!path->is_string()) {
+        error(DiagCode::kRuleType, "'evidence' must be a path or a list of paths", path->span);
+        continue;
+      }
+      auto expr = compile(*path, scope_, false, "evidence");
+      if (!expr) continue;
+      const model::Type* type = expr->type.get();
+      if (type != nullptr && type->kind == model::TypeKind::kList) type = type->element.get();
+      const bool chain_step =
+          expr->kind == ExprKind::kPath && type != nullptr &&
+          (type->kind == model::TypeKind::kString || type->kind == model::TypeKind::kRef);
+      if (!chain_step) {
+        error(DiagCode::kRuleExpression,
+              "'evidence' must be a path to strings or entity references (e.g. p.steps)",
+              path->span);
+        continue;
+      }
+      rule.evidence.push_back(std::move(expr));
     }
   }
 
@@ -426,6 +461,28 @@ std::string match_key_of(const Rule& rule, const model::Entity& entity, const mo
   return core::sha256_hex(material).substr(0, 32);
 }
 
+/// One chain step per string (its text, at its line) or reference (the entity, at its
+/// declaration).
+void add_evidence(const model::Graph& graph, const model::Value* value, Finding& finding) {
+  if (value == nullptr) return;
+  switch (value->kind) {
+    case model::ValueKind::kList:
+      for (const auto& item : value->items) add_evidence(graph, &item, finding);
+      break;
+    case model::ValueKind::kString:
+      finding.evidence.push_back(Evidence{value->text, value->loc});
+      break;
+    case model::ValueKind::kRef:
+      if (value->ref < graph.size()) {
+        const model::Entity& target = graph.at(value->ref);
+        finding.evidence.push_back(Evidence{
+            std::string(model::to_string(target.kind)) + " '" + target.name + "'", target.loc});
+      }
+      break;
+    default: break;
+  }
+}
+
 void match_entity(const Rule& rule, const model::Graph& graph, const model::Entity& entity,
                   std::vector<Finding>& out) {
   EvalContext context(graph, entity);
@@ -439,6 +496,7 @@ void match_entity(const Rule& rule, const model::Graph& graph, const model::Enti
     finding.loc = focus != nullptr && focus->loc.valid()       ? focus->loc
                   : element != nullptr && element->loc.valid() ? element->loc
                                                                : entity.loc;
+    for (const auto& path : rule.evidence) add_evidence(graph, context.value(*path), finding);
     finding.entity_kind = std::string(model::to_string(entity.kind));
     finding.entity_name = entity.name;
     finding.entity_key = entity.key;

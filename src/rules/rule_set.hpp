@@ -30,6 +30,9 @@ struct Rule {
   std::unique_ptr<Expr> where;
   std::unique_ptr<Expr> at;  ///< value whose location the finding points at (optional)
   std::string at_text;
+  /// Paths to the chain behind a finding: strings (a step, at its line), references (the
+  /// entity, at its declaration) or lists of either; in order.
+  std::vector<std::unique_ptr<Expr>> evidence;
   std::vector<MessagePiece> message;
 };
 

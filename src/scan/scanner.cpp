@@ -192,7 +192,10 @@ ScanResult run_scan(discover::FileProvider& files, const rules::RuleSet& rules,
     result.redactor.add_secret(std::move(secret));
   }
   result.findings = rules::evaluate(rules, result.graph);
-  for (auto& finding : result.findings) finding.message = result.redactor.redact(finding.message);
+  for (auto& finding : result.findings) {
+    finding.message = result.redactor.redact(finding.message);
+    for (auto& step : finding.evidence) step.message = result.redactor.redact(step.message);
+  }
   std::sort(result.findings.begin(), result.findings.end(), rules::finding_less);
   result.diagnostics = sink.take();
   for (auto& diagnostic : result.diagnostics) escalate_skipped_configuration(diagnostic);

@@ -169,3 +169,50 @@ TEST_CASE("every shipped rule loads") {
   CHECK(set.load_builtin(sink));
   for (const auto& d : sink.items()) FAIL_CHECK(core::format_diagnostic(d));
 }
+
+TEST_CASE("evidence paths become the finding's chain, strings at their lines, refs at the entity") {
+  const std::string text = R"(id: test-chain
+title: Chain
+severity: high
+maestro: [L3]
+owasp: [ASI02]
+description: Chains.
+remediation: Fix.
+match:
+  entity: agent
+  where: len(servers) > 0
+  evidence: [autonomy_reasons, servers]
+message: "agent {name}"
+)";
+  core::DiagnosticSink sink;
+  rules::RuleSet set;
+  REQUIRE(set.load({"x/test-chain.yaml", text}, sink));
+  model::Graph graph;
+  model::Entity& agent = graph.add(model::EntityKind::kAgent, "a", {"a.json", {1, 1, 1, 2}});
+  const model::EntityId agent_id = agent.id;
+  model::Entity& server = graph.add(model::EntityKind::kMcpServer, "s", {"m.json", {7, 5, 7, 8}});
+  const model::EntityId server_id = server.id;
+  model::Entity& owner = graph.at_mut(agent_id);
+  model::Value reasons = model::Value::list();
+  reasons.push(model::Value::of_string("it never asks", {"a.json", {3, 4, 3, 9}}));
+  owner.attrs.set("autonomy_reasons", reasons);
+  model::Value servers = model::Value::list();
+  servers.push(model::Value::of_ref(server_id));
+  owner.attrs.set("servers", servers);
+  auto findings = rules::evaluate(set, graph);
+  REQUIRE(findings.size() == 1);
+  REQUIRE(findings[0].evidence.size() == 2);
+  CHECK(findings[0].evidence[0].message == "it never asks");
+  CHECK(findings[0].evidence[0].loc.span.line == 3);
+  CHECK(findings[0].evidence[1].message == "mcp_server 's'");
+  CHECK(findings[0].evidence[1].loc.file == "m.json");
+  CHECK(findings[0].evidence[1].loc.span.line == 7);
+
+  CHECK(first_error("x/test-chain.yaml",
+                    replace(text, "[autonomy_reasons, servers]", "[approval == \"x\"]"))
+            .find("'evidence' must be a path to strings or entity references") !=
+        std::string::npos);
+  CHECK(first_error("x/test-chain.yaml", replace(text, "[autonomy_reasons, servers]", "max_rpm"))
+            .find("'evidence' must be a path to strings or entity references") !=
+        std::string::npos);
+}
