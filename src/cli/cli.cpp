@@ -243,6 +243,8 @@ struct ScanPlan {
   discover::WalkOptions walk;
   gate::Date today;
   std::string baseline_path;
+  std::string config_path;     ///< as read; "" without a configuration
+  std::string config_in_tree;  ///< relative to the scanned root; "" when outside it
 };
 
 /// Flags -> plan. Problems are printed and make the caller exit 2.
@@ -278,6 +280,15 @@ std::optional<ScanPlan> make_plan(const ScanFlags& flags, std::ostream& err) {
       return std::nullopt;
     }
     plan.config = std::move(*config);
+    // Findings about declarations point into the configuration, as a path of the scanned
+    // tree when it sits inside it.
+    if (fs::is_directory(flags.path, error)) {
+      const fs::path relative = fs::path(config_path).lexically_relative(flags.path);
+      if (!relative.empty() && *relative.begin() != "..") {
+        plan.config_in_tree = relative.generic_string();
+      }
+    }
+    plan.config_path = config_path;
   }
   const gate::Config& config = plan.config;
 
@@ -344,12 +355,42 @@ struct ScanOutcome {
   bool ok = true;
 };
 
+/// The configuration's declarations about agents and cloud identities, for the linker.
+link::TopologyInputs topology_inputs(const ScanPlan& plan) {
+  const gate::Config& config = plan.config;
+  auto in_tree = [&plan](core::SourceLoc loc) {
+    if (!plan.config_in_tree.empty() && loc.file == plan.config_path)
+      loc.file = plan.config_in_tree;
+    return loc;
+  };
+  link::TopologyInputs inputs;
+  for (const auto& agent : config.agents) {
+    link::DeclaredIntent intent;
+    intent.agent = agent.name;
+    intent.autonomy = agent.autonomy;
+    intent.tools = agent.tools;
+    intent.data_scopes = agent.data_scopes;
+    if (agent.spending_cap) {
+      intent.spending_cap =
+          link::SpendingCap{agent.spending_cap->amount, agent.spending_cap->currency,
+                            agent.spending_cap->period, in_tree(agent.spending_cap->loc)};
+    }
+    intent.loc = in_tree(agent.loc);
+    inputs.intents.push_back(std::move(intent));
+  }
+  for (const auto& identity : config.identities) {
+    inputs.identities.push_back({identity.identity, identity.policies, in_tree(identity.loc)});
+  }
+  return inputs;
+}
+
 ScanOutcome scan_provider(discover::FileProvider& files, const ScanPlan& plan,
                           const derive::SecretClassifier& secrets,
                           const std::function<void(size_t, size_t)>& progress) {
   scan::ScanOptions options;
   options.limits = plan.walk.limits;
   options.progress = progress;
+  options.topology = topology_inputs(plan);
   ScanOutcome outcome;
   outcome.result = scan::run_scan(files, plan.rules, secrets, options);
   core::DiagnosticSink sink;

@@ -16,18 +16,9 @@ using model::EntityKind;
 using model::Value;
 using model::ValueKind;
 
-const std::string& text_of(const Value* value) {
-  static const std::string kEmpty;
-  return value != nullptr && value->kind == ValueKind::kString ? value->text : kEmpty;
-}
-
-bool true_at(const Value* value) {
-  return value != nullptr && value->kind == ValueKind::kBool && value->boolean;
-}
-
-bool non_empty_list(const Value* value) {
-  return value != nullptr && value->kind == ValueKind::kList && !value->items.empty();
-}
+using model::has_items;
+using model::is_true;
+using model::text_of;
 
 std::string directory_of(std::string_view path) {
   const size_t slash = path.rfind('/');
@@ -134,9 +125,9 @@ void link_delegates(model::Graph& graph, const AgentIndex& index) {
     const Entity& agent = graph.at(id);
     if (agent.kind != EntityKind::kAgent) continue;
     const Value* names = agent.attrs.get("delegate_names");
-    if (!non_empty_list(names)) continue;
+    if (!has_items(names)) continue;
     Value delegates = Value::list(names->loc);
-    if (const Value* resolved = agent.attrs.get("delegates"); non_empty_list(resolved)) {
+    if (const Value* resolved = agent.attrs.get("delegates"); has_items(resolved)) {
       delegates = *resolved;
     }
     std::vector<std::pair<EntityId, core::SourceLoc>> edges;
@@ -241,7 +232,7 @@ Autonomy assess_autonomy(const Entity& agent, bool human_reviews_tasks) {
   const std::string& setting = text_of(attrs.get("approval_setting"));
   const std::string& sandbox = text_of(attrs.get("sandbox"));
   const std::string& code = text_of(attrs.get("code_execution"));
-  const bool shell = true_at(attrs.get("unrestricted_shell"));
+  const bool shell = is_true(attrs.get("unrestricted_shell"));
   const bool is_assistant = text_of(attrs.get("kind")) == "coding-assistant";
   const std::string asked = setting.empty() ? approval : setting;
 
@@ -249,10 +240,10 @@ Autonomy assess_autonomy(const Entity& agent, bool human_reviews_tasks) {
     return {"unknown",
             {reason("an A2A card describes the agent's interface, not how it acts", agent.loc)}};
   }
-  const bool can_act =
-      is_assistant || non_empty_list(attrs.get("tools")) || non_empty_list(attrs.get("servers")) ||
-      non_empty_list(attrs.get("server_names")) || non_empty_list(attrs.get("delegate_names")) ||
-      code == "safe" || code == "unsafe" || shell;
+  const bool can_act = is_assistant || has_items(attrs.get("tools")) ||
+                       has_items(attrs.get("servers")) || has_items(attrs.get("server_names")) ||
+                       has_items(attrs.get("delegate_names")) || code == "safe" ||
+                       code == "unsafe" || shell;
   if (!can_act) {
     return {"limited",
             {reason("it has no tools, MCP servers, delegates or code execution: it can only "
@@ -326,7 +317,7 @@ void derive_agents(model::Graph& graph, const SecretClassifier& secrets,
     if (task.kind != EntityKind::kTask) continue;
     const Value* agent = task.attrs.get("agent");
     if (agent == nullptr || agent->kind != ValueKind::kRef) continue;
-    const bool human = true_at(task.attrs.get("human_input"));
+    const bool human = is_true(task.attrs.get("human_input"));
     const auto [entry, inserted] = reviewed.emplace(agent->ref, human);
     if (!inserted) entry->second = entry->second && human;
   }

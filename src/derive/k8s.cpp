@@ -13,10 +13,7 @@ using model::EntityKind;
 using model::Value;
 using model::ValueKind;
 
-const std::string& text_of(const Value* value) {
-  static const std::string kEmpty;
-  return value != nullptr && value->kind == ValueKind::kString ? value->text : kEmpty;
-}
+using model::text_of;
 
 const std::string& attr_text(const model::Entity& entity, std::string_view name) {
   return text_of(entity.attrs.get(name));

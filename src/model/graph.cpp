@@ -74,6 +74,7 @@ void Graph::merge(Graph&& other) {
   const auto offset = static_cast<EntityId>(entities_.size());
   for (auto& entity : other.entities_) {
     entity.id += offset;
+    if (entity.merged_into != kNoEntity) entity.merged_into += offset;
     shift_refs(entity.attrs, offset);
     entities_.push_back(std::move(entity));
   }

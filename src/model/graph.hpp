@@ -46,6 +46,9 @@ struct Entity {
   std::string key;  ///< stable identity: "<file>#<kind>/<name>"
   core::SourceLoc loc;
   Value attrs = Value::record();
+  /// Another entity stands for this one (a coding assistant's MCP config folded into the
+  /// agent its settings describe): rules and the topology read that one instead.
+  EntityId merged_into = kNoEntity;
 };
 
 struct Edge {

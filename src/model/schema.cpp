@@ -263,6 +263,9 @@ void add_identity_schema(RecordBuilder& record) {
       .add("grants", list_of(ref_to(EntityKind::kGrant)), "RBAC rules bound to it")
       .add("roles", list_of(string_type()), "names of the roles bound to it")
       .add("workloads", list_of(ref_to(EntityKind::kWorkload)), "workloads that run as it")
+      .add("acting_for", list_of(string_type()),
+           "derived: the MCP servers (and ServiceAccounts, for a cloud role) that act as it, "
+           "each at the line that makes it so")
       .add("managed_policies", list_of(string_type()),
            "an AWS principal's managed policy ARNs (ManagedPolicyArns, policy attachments)")
       .add("policies", list_of(ref_to(EntityKind::kGrant)),
@@ -437,6 +440,37 @@ TypePtr registry_type() {
       .build();
 }
 
+TypePtr reach_type() {
+  return RecordBuilder()
+      .add("capability", string_type(),
+           "untrusted_input | private_data | writes_files | code_execution | sends_out | "
+           "modifies_infrastructure | spends_money")
+      .add("via", string_type(), "what gives it, in words (MCP server 'github', tool 'shell')")
+      .add("steps", list_of(string_type()), "the chain that gives it, each step at its line")
+      .build();
+}
+
+TypePtr power_type() {
+  return RecordBuilder()
+      .add("power", string_type(),
+           "cluster-admin | read-secrets | exec-pods | create-workloads | rbac-escalation | "
+           "cloud-admin | cloud-escalation")
+      .add("identity", string_type(), "the identity that holds it")
+      .add("via", string_type(), "the MCP server or delegate the agent reaches it through")
+      .add("grant", string_type(), "the grant that gives it, at its line (the line to change)")
+      .add("steps", list_of(string_type()), "the chain from the agent to the grant")
+      .build();
+}
+
+TypePtr flow_type() {
+  return RecordBuilder()
+      .add("source", string_type(), "where untrusted content comes in, in words")
+      .add("target", string_type(), "the private data or privilege it can reach, in words")
+      .add("sink", string_type(), "where it can send data or act, in words")
+      .add("steps", list_of(string_type()), "every leg of the flow, each step at its line")
+      .build();
+}
+
 void add_agent_schema(RecordBuilder& record) {
   record.add("kind", string_type(), "coding-assistant | agent")
       .add("client", string_type(),
@@ -492,7 +526,46 @@ void add_agent_schema(RecordBuilder& record) {
       .add("autonomy", string_type(),
            "derived: limited | semi-autonomous | fully-autonomous (docs/autonomy.md)")
       .add("autonomy_reasons", list_of(string_type()),
-           "derived: the facts that decided its autonomy, each at its line");
+           "derived: the facts that decided its autonomy, each at its line")
+      .add("unattended", bool_type(),
+           "derived: it acts without a human approving (approval never, or fully autonomous)")
+      .add("reach", list_of(reach_type()),
+           "derived: every capability it has through its servers, tools, identities and "
+           "delegates, with the chain")
+      .add("powers", list_of(power_type()),
+           "derived: Kubernetes and cloud permissions it can exercise through the workloads "
+           "behind its servers (and its delegates')")
+      .add("toxic_flows", list_of(flow_type()),
+           "derived: untrusted input that can reach private data or a privileged identity and "
+           "a way out (send data, change infrastructure)")
+      .add("code_flows", list_of(flow_type()),
+           "derived: untrusted input that can reach code execution")
+      .add("spending",
+           RecordBuilder()
+               .add("can_spend", bool_type(), "it can spend money or metered credit")
+               .add("via", string_type(), "what lets it spend, at its line")
+               .add("steps", list_of(string_type()), "the chain")
+               .add("capped", bool_type(),
+                    "a budget enforced by configuration in the repository applies")
+               .add("caps", list_of(string_type()), "those budgets, at their lines")
+               .build(),
+           "derived: its spending power and the caps enforced on it")
+      .add("declared",
+           RecordBuilder()
+               .add("autonomy", string_type(), "the declared autonomy ceiling")
+               .add("tools", list_of(string_type()), "the tools and servers allowed")
+               .add("data_scopes", list_of(string_type()), "the data it may read")
+               .add("spending_cap",
+                    RecordBuilder()
+                        .add("amount", number_type(), "amount")
+                        .add("currency", string_type(), "ISO 4217 currency")
+                        .add("period", string_type(), "hour | day | week | month")
+                        .build(),
+                    "the declared cap; null when none")
+               .build(),
+           "what .fermata.yaml declares for it (agents:); null when nothing is declared")
+      .add("undeclared_tools", list_of(string_type()),
+           "derived: servers and tools it uses that its declaration does not allow");
 }
 
 void add_task_schema(RecordBuilder& record) {
@@ -620,6 +693,11 @@ TypePtr build_schema(EntityKind kind) {
                "every literal string in env, headers, args and url, classified")
           .add("trust", bool_type(), "Gemini CLI trust: tool calls never ask for confirmation")
           .add("registry", registry_type(), "a registry server.json entry (package or remote)")
+          .add("service", ref_to(EntityKind::kEndpoint),
+               "linked: the Kubernetes Service its URL names (directly or through an Ingress)")
+          .add("ingress", ref_to(EntityKind::kEndpoint), "linked: the Ingress its URL names")
+          .add("workloads", list_of(ref_to(EntityKind::kWorkload)),
+               "linked: the workloads that serve it")
           .add("enabled_tools", list_of(string_type()),
                "tools allowed, when the config limits them")
           .add("disabled_tools", list_of(string_type()), "tools switched off");

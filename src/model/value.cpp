@@ -93,4 +93,17 @@ Value make_entry(std::string key, core::SourceLoc key_loc, Value value) {
   return entry;
 }
 
+const std::string& text_of(const Value* value) {
+  static const std::string kEmpty;
+  return value != nullptr && value->kind == ValueKind::kString ? value->text : kEmpty;
+}
+
+bool is_true(const Value* value) {
+  return value != nullptr && value->kind == ValueKind::kBool && value->boolean;
+}
+
+bool has_items(const Value* value) {
+  return value != nullptr && value->kind == ValueKind::kList && !value->items.empty();
+}
+
 }  // namespace fermata::model

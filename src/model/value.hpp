@@ -53,6 +53,13 @@ struct Field {
   Value value;
 };
 
+/// The text of a string value; "" for null, a missing value or another kind.
+const std::string& text_of(const Value* value);
+/// True only for a boolean value that is true.
+bool is_true(const Value* value);
+/// A list value with at least one element.
+bool has_items(const Value* value);
+
 /// Makes a record {key, value} — how maps (env, headers) are stored, so rules can
 /// quantify over entries and point at the value's line.
 Value make_entry(std::string key, core::SourceLoc key_loc, Value value);

@@ -602,7 +602,9 @@ std::vector<Finding> evaluate(const RuleSet& rules, const model::Graph& graph) {
   std::vector<Finding> findings;
   for (const auto& rule : rules.rules()) {
     for (const auto& entity : graph.entities()) {
-      if (entity.kind == rule.entity) match_entity(rule, graph, entity, findings);
+      if (entity.kind == rule.entity && entity.merged_into == model::kNoEntity) {
+        match_entity(rule, graph, entity, findings);
+      }
     }
   }
   return findings;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "derive/derive.hpp"
+#include "derive/reach.hpp"
 #include "parsers/parser.hpp"
 #include "parsers/syntax/json_reader.hpp"
 #include "parsers/syntax/yaml_reader.hpp"
@@ -191,6 +192,10 @@ ScanResult run_scan(discover::FileProvider& files, const rules::RuleSet& rules,
   for (auto& secret : derive::derive_all(result.graph, secrets, &builtin_privilege_catalog())) {
     result.redactor.add_secret(std::move(secret));
   }
+  for (auto& missing : link::link_topology(result.graph, options.topology)) {
+    sink.report(core::DiagCode::kLinkUnresolved, missing.message, missing.loc);
+  }
+  derive::derive_reach(result.graph);
   result.findings = rules::evaluate(rules, result.graph);
   for (auto& finding : result.findings) {
     finding.message = result.redactor.redact(finding.message);

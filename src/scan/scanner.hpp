@@ -13,6 +13,7 @@
 #include "core/limits.hpp"
 #include "derive/secrets.hpp"
 #include "discover/file_provider.hpp"
+#include "link/topology.hpp"
 #include "model/graph.hpp"
 #include "report/report.hpp"
 #include "rules/rule_set.hpp"
@@ -23,6 +24,8 @@ struct ScanOptions {
   core::Limits limits;
   /// Called after each file is read: (files done, files in total). Optional.
   std::function<void(size_t, size_t)> progress;
+  /// What the configuration declares about agents and cloud identities, for linking.
+  link::TopologyInputs topology;
 };
 
 struct ScanResult {

@@ -53,6 +53,9 @@ TEST_CASE("the real corpus scans without a crash or a spurious diagnostic") {
   scan::ScanResult result = scan::run_scan(files, rule_set, secrets, {});
 
   for (const auto& diagnostic : result.diagnostics) {
+    // A reference to something a repository does not define (a Service deployed elsewhere)
+    // is information about the picture, not a problem with the file.
+    if (diagnostic.code == core::DiagCode::kLinkUnresolved) continue;
     FAIL_CHECK("spurious diagnostic: " << core::format_diagnostic(diagnostic));
   }
   std::set<std::string> parsed;
