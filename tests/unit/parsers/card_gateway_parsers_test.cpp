@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "parsers/syntax/json_reader.hpp"
 #include "parsers/syntax/yaml_reader.hpp"
 
@@ -391,4 +395,111 @@ TEST_CASE("registry: shape problems are located; other server.json files are not
       parse_with(parser, "server.json", R"({"name": "x", "packages": [{"path": "a"}]})");
   CHECK_FALSE(unrelated.recognised);
   CHECK(unrelated.sink.items().empty());
+}
+
+// ---- Real files (fixtures/formats/agents, sources in SOURCES.tsv) ----------------------------
+
+namespace {
+
+std::string real_file(const std::string& name) {
+  std::ifstream in(std::filesystem::path(FERMATA_SOURCE_DIR) / "fixtures/formats/agents" / name,
+                   std::ios::binary);
+  REQUIRE(in.good());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// Claims the file as the scanner would and parses it; a real file gives no diagnostic.
+Parsed parse_real(const parsers::Parser& parser, const std::string& name) {
+  const std::string text = real_file(name);
+  const parsers::Claim claim = parser.claims(name, text);
+  REQUIRE(claim.claimed);
+  Parsed p = parse_with(parser, name, text);
+  CHECK(p.recognised);
+  CHECK(p.sink.items().empty());
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("real A2A cards of three protocol versions") {
+  parsers::A2aAgentCardParser parser;
+  Parsed planner = parse_real(parser, "a2a/agent_cards/planner_agent.json");
+  const model::Entity* agent =
+      entity(planner.graph, model::EntityKind::kAgent, "Langraph Planner Agent");
+  REQUIRE(agent != nullptr);
+  CHECK(text(agent->attrs, "url") == "http://localhost:10102/");
+  CHECK(texts(agent->attrs.get("skills")) == std::vector<std::string>{"Task Planner"});
+  CHECK_FALSE(agent->attrs.get("auth")->get("configured")->boolean);
+
+  Parsed skills = parse_real(parser, "a2a/skills_agent_card.json");
+  agent = entity(skills.graph, model::EntityKind::kAgent, "Currency Conversion Agent");
+  REQUIRE(agent != nullptr);
+  CHECK(text(agent->attrs, "url") == "http://localhost:10999");
+  CHECK(agent->attrs.get("url")->loc.span.line == 16);
+  CHECK(agent->attrs.get("literals")->items.size() == 2);
+
+  Parsed currency = parse_real(parser, "a2a/currency_agent_card.json");
+  agent = entity(currency.graph, model::EntityKind::kAgent, "Currency Conversion Agent");
+  REQUIRE(agent != nullptr);
+  CHECK(agent->attrs.get("url")->loc.span.line == 37);
+}
+
+TEST_CASE("real LiteLLM configs") {
+  parsers::LitellmConfigParser parser;
+  Parsed cloud_run = parse_real(parser, "litellm/litellm_config.yaml");
+  const model::Entity* gateway =
+      entity(cloud_run.graph, model::EntityKind::kGateway, "LiteLLM proxy");
+  REQUIRE(gateway != nullptr);
+  const model::Value* models = gateway->attrs.get("models");
+  REQUIRE(models->items.size() == 1);
+  CHECK(text(models->items[0], "provider") == "openai");
+  CHECK(text(models->items[0], "api_key") == "my-fake-key");
+  CHECK(gateway->attrs.get("master_key") == nullptr);
+  CHECK(gateway->attrs.get("limits")->loc.span.line == 11);
+
+  Parsed pass_through = parse_real(parser, "litellm/pass_through_config.yaml");
+  gateway = entity(pass_through.graph, model::EntityKind::kGateway, "LiteLLM proxy");
+  REQUIRE(gateway != nullptr);
+  CHECK(gateway->attrs.get("models")->items.size() == 7);
+  CHECK(text(gateway->attrs, "master_key") == "os.environ/LITELLM_MASTER_KEY");
+  CHECK(gateway->attrs.get("master_key")->loc.span.line == 32);
+  bool header = false;
+  for (const auto& literal : gateway->attrs.get("literals")->items) {
+    header = header || (text(literal, "key") == "Authorization" && literal.loc.span.line == 39);
+  }
+  CHECK(header);
+}
+
+TEST_CASE("real registry manifests: current, mcpb with a hash, a remote, the first draft") {
+  parsers::McpRegistryServerParser parser;
+  using model::EntityKind;
+  Parsed zscaler = parse_real(parser, "registry/zscaler-server.json");
+  const model::Entity* oci =
+      entity(zscaler.graph, EntityKind::kMcpServer, "io.github.zscaler/zscaler-mcp-server (oci)");
+  REQUIRE(oci != nullptr);
+  CHECK_FALSE(oci->attrs.get("registry")->get("pinned")->boolean);
+  CHECK(oci->attrs.get("registry")->get("package_version")->loc.span.line == 51);
+  const model::Entity* pypi =
+      entity(zscaler.graph, EntityKind::kMcpServer, "io.github.zscaler/zscaler-mcp-server (pypi)");
+  REQUIRE(pypi != nullptr);
+  CHECK(pypi->attrs.get("registry")->get("pinned")->boolean);
+  CHECK(pypi->attrs.get("env")->items.size() == 4);
+
+  Parsed gitlab = parse_real(parser, "registry/gitlab-server.json");
+  const model::Entity* mcpb =
+      entity(gitlab.graph, EntityKind::kMcpServer, "io.github.jmrplens/gitlab-mcp-server (mcpb)");
+  REQUIRE(mcpb != nullptr);
+  CHECK(mcpb->attrs.get("registry")->get("pinned")->boolean);
+
+  Parsed apify = parse_real(parser, "registry/apify-server.json");
+  const model::Entity* remote =
+      entity(apify.graph, EntityKind::kMcpServer, "com.apify/apify-mcp-server (remote)");
+  REQUIRE(remote != nullptr);
+  CHECK(text(remote->attrs.get("headers")->items[0], "key") == "Authorization");
+
+  Parsed publisher = parse_real(parser, "registry/publisher/server.json");
+  CHECK(entity(publisher.graph, EntityKind::kMcpServer, "io.github.<owner>/<server-name> (npm)") !=
+        nullptr);
 }
