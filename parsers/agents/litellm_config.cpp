@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -21,11 +22,10 @@ bool yaml_path(std::string_view lowered) {
 bool has_deployments(const Node& root) {
   const Node* models = root.get("model_list");
   if (models == nullptr || !models->is_array()) return false;
-  for (const Node& item : models->items) {
+  return std::any_of(models->items.begin(), models->items.end(), [](const Node& item) {
     const Node* params = item.get("litellm_params");
-    if (params != nullptr && params->is_object()) return true;
-  }
-  return false;
+    return params != nullptr && params->is_object();
+  });
 }
 
 class ConfigReader {
