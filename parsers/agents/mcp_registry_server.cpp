@@ -18,25 +18,37 @@ constexpr std::string_view kSchemaHost = "modelcontextprotocol.io/schemas/";
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-/// An exact version as the registry requires one: 1.2.3, v1.2, 1.0.0-rc.1, 2.0.0+build, 1.2rc1 —
-/// never "latest", a range (^1.2, ~1.2, >=1, 1.x, 1.2 - 1.4) or a wildcard.
+/// An exact version as the registry requires one: 1.2.3, v1.2, 1.0.0-rc.1, 2.0.0+build, and
+/// PEP 440's 1.2rc1, 1.0.post1, 2.0.dev3 — never "latest", a range (^1.2, ~1.2, >=1, 1.x,
+/// 1.2 - 1.4) or a wildcard.
 bool exact_version(std::string_view version) {
   if (!version.empty() && version.front() == 'v') version.remove_prefix(1);
   size_t i = 0;
-  bool digits = false;
-  while (i < version.size() && (is_digit(version[i]) || version[i] == '.')) {
-    digits = digits || is_digit(version[i]);
-    if (version[i] == '.' && (i == 0 || version[i - 1] == '.')) return false;
+  while (i < version.size() &&
+         (is_digit(version[i]) || (version[i] == '.' && i > 0 && is_digit(version[i - 1]) &&
+                                   i + 1 < version.size() && is_digit(version[i + 1])))) {
     ++i;
   }
-  if (!digits || (i > 0 && version[i - 1] == '.')) return false;
+  if (i == 0) return false;
   if (i == version.size()) return true;
-  // A pre-release or build suffix: semver's -rc.1 and +build, PEP 440's rc1, .post1, .dev2.
-  const char first = version[i];
-  const bool letter = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z');
-  if (first != '-' && first != '+' && !letter) return false;
-  for (; i < version.size(); ++i) {
-    const char c = version[i];
+  std::string_view suffix = version.substr(i);
+  if (suffix.front() == '-' || suffix.front() == '+') {
+    suffix.remove_prefix(1);
+  } else {
+    // PEP 440 writes pre-, post- and development releases without a separator, or with a dot.
+    if (suffix.front() == '.') suffix.remove_prefix(1);
+    bool marker = false;
+    for (const std::string_view word :
+         {"alpha", "beta", "preview", "pre", "post", "dev", "rc", "a", "b", "c"}) {
+      if (suffix.substr(0, word.size()) == word) {
+        marker = true;
+        break;
+      }
+    }
+    if (!marker) return false;
+  }
+  if (suffix.empty()) return false;
+  for (const char c : suffix) {
     const bool ok = is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
                     c == '-' || c == '+';
     if (!ok) return false;

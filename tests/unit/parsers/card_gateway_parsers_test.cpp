@@ -503,3 +503,102 @@ TEST_CASE("real registry manifests: current, mcpb with a hash, a remote, the fir
   CHECK(entity(publisher.graph, EntityKind::kMcpServer, "io.github.<owner>/<server-name> (npm)") !=
         nullptr);
 }
+
+TEST_CASE("registry pinning: exact versions, ranges, tags, digests") {
+  struct Case {
+    std::string type;
+    std::string identifier;
+    std::string version;  // "" writes no version
+    bool pinned;
+  };
+  const std::vector<Case> cases = {
+      {"npm", "a", "1.2.3", true},
+      {"npm", "a", "v2.0", true},
+      {"npm", "a", "1.0.0-rc.1", true},
+      {"npm", "a", "2.0.0+build.7", true},
+      {"pypi", "a", "2025.4.7", true},
+      {"pypi", "a", "1.2rc1", true},
+      {"pypi", "a", "1.0.post1", true},
+      {"npm", "a", "latest", false},
+      {"npm", "a", "^1.2.3", false},
+      {"npm", "a", "~1.2", false},
+      {"npm", "a", ">=1.0.0", false},
+      {"npm", "a", "1.x", false},
+      {"npm", "a", "1.2.*", false},
+      {"npm", "a", "*", false},
+      {"npm", "a", "1.2.3 - 1.4", false},
+      {"npm", "a", "", false},
+      {"nuget", "a", "1.", false},
+      {"npm", "a", "1.2x", false},
+      {"pypi", "a", "2.0.dev3", true},
+      {"npm", "a", "1.X.0", false},
+      {"oci", "ghcr.io/a/b:1.4.2", "", true},
+      {"oci", "ghcr.io/a/b:latest", "", false},
+      {"oci", "ghcr.io/a/b", "", false},
+      {"oci", "registry:5000/a/b", "", false},
+      {"oci", "ghcr.io/a/b@sha256:0123456789abcdef", "", true},
+      {"oci", "ghcr.io/a/b", "1.0.0", true},
+      {"mcpb", "https://x/a.mcpb", "1.0.0", false},
+  };
+  std::string packages;
+  for (const auto& c : cases) {
+    if (!packages.empty()) packages += ",\n";
+    packages += R"({"registryType": ")" + c.type + R"(", "identifier": ")" + c.identifier + "\"" +
+                (c.version.empty() ? "" : R"(, "version": ")" + c.version + "\"") + "}";
+  }
+  const std::string json =
+      R"({"$schema": "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json",
+"name": "s", "packages": [
+)" + packages +
+      "]}";
+  parsers::McpRegistryServerParser parser;
+  Parsed p = parse_with(parser, "server.json", json);
+  REQUIRE(p.recognised);
+  CHECK(p.sink.items().empty());
+  REQUIRE(p.graph.size() == cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const model::Value* registry = p.graph.entities()[i].attrs.get("registry");
+    INFO(cases[i].type << " " << cases[i].identifier << " " << cases[i].version);
+    CHECK(registry->get("pinned")->boolean == cases[i].pinned);
+  }
+}
+
+TEST_CASE("hostile shapes: every parser reports and goes on, never crashes") {
+  parsers::A2aAgentCardParser card;
+  Parsed a = parse_with(card, "agent-card.json", R"({"name": "x", "url": "https://x",
+  "capabilities": [], "skills": [null, 1, [], {"name": {}}], "securitySchemes": [],
+  "security": {}, "securityRequirements": [[], {"schemes": 3}], "authentication": {"schemes": "Bearer"},
+  "supportedInterfaces": [null, {"url": 7}], "description": {"a": 1}})");
+  CHECK(a.recognised);
+  CHECK(a.sink.items().size() >= 6);
+  for (const auto& d : a.sink.items()) CHECK(d.loc.span.line >= 1);
+
+  parsers::LitellmConfigParser litellm;
+  Parsed b = parse_with(litellm, "litellm.yaml", R"(model_list:
+  - null
+  - model_name: [a]
+    litellm_params: [1, 2]
+  - litellm_params:
+      model: {a: b}
+      rpm: fast
+      api_key: [k]
+general_settings: [x]
+litellm_settings:
+  max_budget: [1]
+  upperbound_key_generate_params: 5
+  default_team_settings: {a: b}
+  default_team_params: []
+)");
+  CHECK(b.recognised);
+  CHECK(b.sink.items().size() >= 10);
+  for (const auto& d : b.sink.items()) CHECK(d.loc.span.line >= 1);
+
+  parsers::McpRegistryServerParser registry;
+  Parsed c = parse_with(registry, "server.json", R"({"name": "s", "remotes": [null, {"url": []},
+  {"url": "https://x", "type": {"a": 1}, "headers": {"Authorization": "x"}}],
+  "packages": [{"registryType": "npm", "identifier": "a", "version": 1,
+  "transport": "stdio", "environmentVariables": [1, {"value": "x"}, {"name": "A", "value": []}]}]})");
+  CHECK(c.recognised);
+  CHECK(c.sink.items().size() >= 6);
+  for (const auto& d : c.sink.items()) CHECK(d.loc.span.line >= 1);
+}
