@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -48,12 +49,10 @@ bool exact_version(std::string_view version) {
     if (!marker) return false;
   }
   if (suffix.empty()) return false;
-  for (const char c : suffix) {
-    const bool ok = is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
-                    c == '-' || c == '+';
-    if (!ok) return false;
-  }
-  return true;
+  return std::all_of(suffix.begin(), suffix.end(), [](char c) {
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
+           c == '-' || c == '+';
+  });
 }
 
 /// The transports server.json names (transport.type of a package, type of a remote).
