@@ -2,6 +2,7 @@
 #include <memory>
 #include <vector>
 
+#include "parsers/agents/card_gateway_parsers.hpp"
 #include "parsers/iam/iam_parsers.hpp"
 #include "parsers/k8s/k8s_manifest.hpp"
 #include "parsers/mcp/mcp_client_config.hpp"
@@ -12,12 +13,15 @@ namespace fermata::parsers {
 const std::vector<std::unique_ptr<Parser>>& registry() {
   static const std::vector<std::unique_ptr<Parser>> kParsers = [] {
     std::vector<std::unique_ptr<Parser>> parsers;
+    parsers.push_back(std::make_unique<A2aAgentCardParser>());
     parsers.push_back(std::make_unique<AwsPolicyFileParser>());
     parsers.push_back(std::make_unique<AzureRoleDefinitionParser>());
     parsers.push_back(std::make_unique<CloudFormationParser>());
     parsers.push_back(std::make_unique<GcpIamPolicyParser>());
     parsers.push_back(std::make_unique<K8sManifestParser>());
+    parsers.push_back(std::make_unique<LitellmConfigParser>());
     parsers.push_back(std::make_unique<McpClientConfigParser>());
+    parsers.push_back(std::make_unique<McpRegistryServerParser>());
     parsers.push_back(std::make_unique<TerraformPlanParser>());
     return parsers;
   }();

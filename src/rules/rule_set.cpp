@@ -437,8 +437,25 @@ class Loader {
 
 std::string render_message(const Rule& rule, EvalContext& context, const model::Graph& graph) {
   std::string out;
+  bool drop_close = false;
   for (const auto& piece : rule.message) {
-    out += piece.expr ? display(graph, context.value(*piece.expr)) : piece.text;
+    if (!piece.expr) {
+      // A parenthesised placeholder that came out empty goes with its parentheses: "server
+      // 'x' (Claude Code)" reads "server 'x'" for a server no client declares.
+      out += drop_close ? piece.text.substr(1) : piece.text;
+      drop_close = false;
+      continue;
+    }
+    const std::string shown = display(graph, context.value(*piece.expr));
+    const size_t next = static_cast<size_t>(&piece - rule.message.data()) + 1;
+    if (shown.empty() && out.size() >= 2 && out.compare(out.size() - 2, 2, " (") == 0 &&
+        next < rule.message.size() && !rule.message[next].expr &&
+        rule.message[next].text.rfind(')', 0) == 0) {
+      out.resize(out.size() - 2);
+      drop_close = true;
+      continue;
+    }
+    out += shown;
   }
   return out;
 }

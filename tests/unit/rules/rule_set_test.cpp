@@ -140,6 +140,39 @@ message: "arg {a} of {name}"
   CHECK(findings[0].fingerprint.size() == 32);
 }
 
+TEST_CASE("a parenthesised placeholder that renders empty is dropped with its parentheses") {
+  const std::string text = R"(id: test-paren
+title: Paren
+severity: low
+maestro: [L7]
+owasp: [T3]
+description: Paren.
+remediation: None.
+references: [https://example.com]
+match:
+  entity: mcp_server
+  where: name != ""
+message: "server '{name}' ({client.client}) at ({url}) ok"
+)";
+  core::DiagnosticSink sink;
+  rules::RuleSet set;
+  REQUIRE(set.load({"x/test-paren.yaml", text}, sink));
+  model::Graph graph;
+  model::Entity& agent = graph.add(model::EntityKind::kAgent, "Cursor", {"c.json", {1, 1, 1, 2}});
+  agent.attrs.set("client", model::Value::of_string("Cursor"));
+  const model::EntityId agent_id = agent.id;
+  model::Entity& declared = graph.add(model::EntityKind::kMcpServer, "a", {"c.json", {2, 3, 2, 6}});
+  declared.attrs.set("name", model::Value::of_string("a"));
+  declared.attrs.set("client", model::Value::of_ref(agent_id));
+  declared.attrs.set("url", model::Value::of_string("https://a"));
+  model::Entity& bare = graph.add(model::EntityKind::kMcpServer, "b", {"s.json", {2, 3, 2, 6}});
+  bare.attrs.set("name", model::Value::of_string("b"));
+  auto findings = rules::evaluate(set, graph);
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0].message == "server 'a' (Cursor) at (https://a) ok");
+  CHECK(findings[1].message == "server 'b' at ok");
+}
+
 TEST_CASE("fingerprints ignore line moves and follow the value at fault") {
   const std::string text = std::string(kValid);
   core::DiagnosticSink sink;
