@@ -124,7 +124,9 @@ TEST_CASE("capability catalog: the shipped one loads cleanly and covers the well
 
 TEST_CASE("capability catalog: lookups by package, image, host, tool and name") {
   const auto& catalog = shipped_catalog();
-  auto id = [](const derive::CapabilityCatalog::Entry* e) { return e ? e->id : "<none>"; };
+  auto id = [](const derive::CapabilityCatalog::Entry* e) {
+    return e != nullptr ? e->id : "<none>";
+  };
   CHECK(id(catalog.by_package("@modelcontextprotocol/server-github")) == "mcp-github-archived");
   CHECK(id(catalog.by_package("@ModelContextProtocol/Server-GitHub")) == "mcp-github-archived");
   // PyPI names compare with '-', '_' and '.' alike; extras are not part of the name.
