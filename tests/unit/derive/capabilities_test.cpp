@@ -221,6 +221,45 @@ TEST_CASE("capabilities: an unknown server gets the conservative default") {
         Names{"untrusted_input", "code_execution", "sends_out"});
 }
 
+TEST_CASE("capabilities: registry identifiers, Docker catalog names, and nothing to go by") {
+  model::Graph graph;
+  auto add_server = [&](const std::string& name, uint32_t line) -> model::Entity& {
+    const core::SourceLoc at{"server.json", {line, 3, line, 20}};
+    model::Entity& server = graph.add(model::EntityKind::kMcpServer, name, at);
+    server.attrs.set("name", Value::of_string(name, at));
+    return server;
+  };
+  auto registry = [](const std::string& type, const std::string& identifier, uint32_t line) {
+    const core::SourceLoc at{"server.json", {line, 21, line, 40}};
+    Value record = Value::record(at);
+    record.set("registry_type", Value::of_string(type, at));
+    record.set("identifier", Value::of_string(identifier, at));
+    return record;
+  };
+  add_server("npm-entry", 2).attrs.set("registry", registry("npm", "kubernetes-mcp-server", 12));
+  add_server("oci-entry", 3)
+      .attrs.set("registry", registry("oci", "docker.io/mongodb/mongodb-mcp-server:3.0.0", 14));
+  add_server("docker:github-official", 4);
+  add_server("github", 5);
+  derive::derive_capabilities(graph, shipped_catalog());
+
+  const auto& npm = graph.entities()[0].attrs;
+  CHECK(npm.get("catalog_entry")->text == "kubernetes-mcp-server");
+  CHECK(npm.get("catalog_entry")->loc.line() == 12);
+  const auto& oci = graph.entities()[1].attrs;
+  CHECK(oci.get("catalog_entry")->text == "mongodb");
+  CHECK(oci.get("capabilities")->items.front().loc.line() == 14);
+  const auto& named = graph.entities()[2].attrs;
+  CHECK(named.get("catalog_entry")->text == "github-mcp-server");
+  CHECK(named.get("capability_source")->text == "catalog");
+  CHECK(named.get("catalog_entry")->loc.line() == 4);
+  // A bare name proves nothing: "github" could be any server.
+  const auto& bare = graph.entities()[3].attrs;
+  CHECK(bare.get("capability_source")->text == "default");
+  CHECK(texts(bare.get("capabilities")) == Names{"untrusted_input", "sends_out"});
+  CHECK(bare.get("capabilities")->loc.line() == 5);
+}
+
 TEST_CASE("capabilities: agent tools by catalog name, else by kind; MCP tools carry none") {
   model::Graph graph;
   model::Entity& agent = graph.add(model::EntityKind::kAgent, "researcher", {});
