@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <utility>
 
 #include "core/limits.hpp"
@@ -285,7 +286,8 @@ void classify_server(model::Entity& server, const CapabilityCatalog& catalog) {
   attempt(name, catalog.by_name(server.name));
 
   if (entry != nullptr) {
-    const core::SourceLoc at = matched->loc;
+    // The name match may come from the entity alone, without a located name attribute.
+    const core::SourceLoc at = matched != nullptr ? matched->loc : server.loc;
     attrs.set("capabilities", capability_list(entry->capabilities, at));
     attrs.set("catalog_entry", Value::of_string(entry->id, at));
     attrs.set("capability_source", Value::of_string("catalog", at));

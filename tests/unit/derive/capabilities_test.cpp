@@ -241,6 +241,8 @@ TEST_CASE("capabilities: registry identifiers, Docker catalog names, and nothing
       .attrs.set("registry", registry("oci", "docker.io/mongodb/mongodb-mcp-server:3.0.0", 14));
   add_server("docker:github-official", 4);
   add_server("github", 5);
+  // A parser that names the entity but records no name attribute: the entity's place stands in.
+  graph.add(model::EntityKind::kMcpServer, "docker:context7", {"agent.yaml", {9, 9, 9, 30}});
   derive::derive_capabilities(graph, shipped_catalog());
 
   const auto& npm = graph.entities()[0].attrs;
@@ -258,6 +260,9 @@ TEST_CASE("capabilities: registry identifiers, Docker catalog names, and nothing
   CHECK(bare.get("capability_source")->text == "default");
   CHECK(texts(bare.get("capabilities")) == Names{"untrusted_input", "sends_out"});
   CHECK(bare.get("capabilities")->loc.line() == 5);
+  const auto& unnamed = graph.entities()[4].attrs;
+  CHECK(unnamed.get("catalog_entry")->text == "context7");
+  CHECK(unnamed.get("catalog_entry")->loc.line() == 9);
 }
 
 TEST_CASE("capabilities: agent tools by catalog name, else by kind; MCP tools carry none") {
