@@ -66,16 +66,17 @@ std::string normal_host(std::string_view host) {
   return out;
 }
 
-/// Frameworks write a tool as a name, a call or a class path (`crewai_tools.SerperDevTool()`,
-/// `google.adk.tools.google_search`): the last dotted part without "()" names it.
+/// Frameworks write a tool as a name, a call, a class path or a permission rule
+/// (`crewai_tools.SerperDevTool()`, `google.adk.tools.google_search`, `Bash(git:*)`): the
+/// last dotted part before any parenthesis names it. Case is kept: tool names are
+/// identifiers, and `Read` (Claude Code) is not any framework's `read`.
 std::string normal_tool(std::string_view tool) {
-  std::string_view name = tool;
+  std::string_view name = tool.substr(0, tool.find('('));
   while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back())) != 0)
     name.remove_suffix(1);
-  if (name.size() >= 2 && name.substr(name.size() - 2) == "()") name.remove_suffix(2);
   if (const size_t dot = name.find_last_of(".:"); dot != std::string_view::npos)
     name.remove_prefix(dot + 1);
-  return lower(name);
+  return std::string(name);
 }
 
 bool host_covers(std::string_view entry, std::string_view host) {

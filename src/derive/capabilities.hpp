@@ -38,7 +38,8 @@ struct CapabilityCatalog {
   [[nodiscard]] const Entry* by_image(std::string_view image) const;
   /// The entry whose `hosts` hold this host or one of its parent domains.
   [[nodiscard]] const Entry* by_host(std::string_view host) const;
-  /// The entry whose `tools` hold this tool name (a class path's last part, without "()").
+  /// The entry whose `tools` hold this tool name, case included (a class path's last part,
+  /// without "()" or a permission specifier such as "(git:*)").
   [[nodiscard]] const Entry* by_tool(std::string_view tool) const;
   /// The entry whose `names` hold this server name, case-insensitively.
   [[nodiscard]] const Entry* by_name(std::string_view name) const;

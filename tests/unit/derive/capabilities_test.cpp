@@ -148,6 +148,12 @@ TEST_CASE("capability catalog: lookups by package, image, host, tool and name") 
   CHECK(id(catalog.by_tool("crewai_tools.CodeInterpreterTool()")) == "crewai-code-interpreter");
   CHECK(id(catalog.by_tool("google.adk.tools.google_search")) == "adk-google-search");
   CHECK(id(catalog.by_tool("shell")) == "cagent-shell");
+  CHECK(id(catalog.by_tool("Bash(git:*)")) == "claude-code-bash");
+  CHECK(id(catalog.by_tool("WebFetch(domain:example.com)")) == "claude-code-web");
+  CHECK(id(catalog.by_tool("run_shell_command")) == "gemini-cli-shell");
+  // Tool names are identifiers: case counts.
+  CHECK(id(catalog.by_tool("read")) == "<none>");
+  CHECK(id(catalog.by_tool("serperdevtool")) == "<none>");
   CHECK(id(catalog.by_name("docker:github-official")) == "github-mcp-server");
   CHECK(id(catalog.by_name("github")) == "<none>");
 }
