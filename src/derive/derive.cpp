@@ -304,11 +304,14 @@ Value parse_endpoint(const Value& url) {
 }
 
 std::vector<std::string> derive_all(model::Graph& graph, const SecretClassifier& secrets,
-                                    const PrivilegeCatalog* privileges) {
+                                    const PrivilegeCatalog* privileges,
+                                    const CapabilityCatalog* capabilities) {
   std::vector<std::string> found;
   for (auto& entity : graph.entities_mut()) {
     if (entity.kind == model::EntityKind::kMcpServer) derive_mcp_server(entity, secrets, found);
   }
+  // After the servers' launch and endpoint, which it reads.
+  derive_capabilities(graph, capabilities != nullptr ? *capabilities : CapabilityCatalog{});
   derive_agents(graph, secrets, found);
   derive_k8s(graph, secrets, found);
   derive_iam(graph, privileges != nullptr ? *privileges : PrivilegeCatalog{});

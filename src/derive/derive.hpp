@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "derive/capabilities.hpp"
 #include "derive/iam.hpp"
 #include "derive/secrets.hpp"
 #include "model/graph.hpp"
@@ -19,8 +20,10 @@ model::Value parse_endpoint(const model::Value& url);
 
 /// Derives every entity's computed attributes. Returns the secret values found, so that
 /// reporters can mask them wherever they appear. Without a privilege catalog, IAM grants
-/// get no escalation or admin-equivalence verdicts.
+/// get no escalation or admin-equivalence verdicts; without a capability catalog, every MCP
+/// server gets the default capabilities of an unknown server.
 std::vector<std::string> derive_all(model::Graph& graph, const SecretClassifier& secrets,
-                                    const PrivilegeCatalog* privileges = nullptr);
+                                    const PrivilegeCatalog* privileges = nullptr,
+                                    const CapabilityCatalog* capabilities = nullptr);
 
 }  // namespace fermata::derive

@@ -391,6 +391,11 @@ TypePtr agent_tool_type() {
            "mcp | shell | filesystem | fetch | code | agent | builtin | function | other")
       .add("server", string_type(), "the MCP server or toolset that provides it, \"\" if none")
       .add("require_approval", bool_type(), "a human approves each call (kagent requireApproval)")
+      .add("capabilities", list_of(string_type()),
+           "what the tool can do, from the capability catalog by name or else from its kind "
+           "(shell, code: code_execution; filesystem: private_data, writes_files; fetch: "
+           "untrusted_input, sends_out); empty for an MCP tool, whose server carries them "
+           "(docs/capability-catalog.md)")
       .build();
 }
 
@@ -700,7 +705,17 @@ TypePtr build_schema(EntityKind kind) {
                "linked: the workloads that serve it")
           .add("enabled_tools", list_of(string_type()),
                "tools allowed, when the config limits them")
-          .add("disabled_tools", list_of(string_type()), "tools switched off");
+          .add("disabled_tools", list_of(string_type()), "tools switched off")
+          .add("capabilities", list_of(string_type()),
+               "what it can do: untrusted_input | private_data | writes_files | code_execution "
+               "| sends_out | modifies_infrastructure | spends_money, each located at the fact "
+               "that identified the server (docs/capability-catalog.md)")
+          .add("catalog_entry", string_type(),
+               "the capability catalog entry that matched (by package, image, host or name), "
+               "\"\" when none did")
+          .add("capability_source", string_type(),
+               "catalog (from catalog_entry) | default (unknown server: untrusted_input and "
+               "sends_out, plus code_execution for inline shell code)");
       break;
     case EntityKind::kWorkload: add_workload_schema(record); break;
     case EntityKind::kIdentity: add_identity_schema(record); break;

@@ -72,6 +72,20 @@ const derive::PrivilegeCatalog& builtin_privilege_catalog() {
   return kCatalog;
 }
 
+/// The shipped capability catalog, read once; its validity is a unit test's business.
+const derive::CapabilityCatalog& builtin_capability_catalog() {
+  static const derive::CapabilityCatalog kCatalog = [] {
+    core::DiagnosticSink ignored;
+    derive::CapabilityCatalog catalog;
+    for (const auto& source : rules::builtin_catalog_sources()) {
+      if (source.path.find("mcp-capabilities") == std::string::npos) continue;
+      catalog = derive::parse_capability_catalog(source.path, source.text, ignored);
+    }
+    return catalog;
+  }();
+  return kCatalog;
+}
+
 /// Parses one file with every parser that claims it; the document of each syntax is
 /// parsed once and shared.
 void parse_file(const std::string& path, const std::string& text, const core::Limits& limits,
@@ -189,7 +203,8 @@ ScanResult run_scan(discover::FileProvider& files, const rules::RuleSet& rules,
     ++done;
     if (options.progress) options.progress(done, entries.size());
   }
-  for (auto& secret : derive::derive_all(result.graph, secrets, &builtin_privilege_catalog())) {
+  for (auto& secret : derive::derive_all(result.graph, secrets, &builtin_privilege_catalog(),
+                                         &builtin_capability_catalog())) {
     result.redactor.add_secret(std::move(secret));
   }
   for (auto& missing : link::link_topology(result.graph, options.topology)) {

@@ -148,9 +148,11 @@ TEST_CASE("user rule directories add rules in the same language") {
   Run run = fermata_run({"scan", repo.path.string(), "--rules", rules.path.string(), "-f", "json"});
   CHECK(run.code == 0);
   auto doc = nlohmann::json::parse(run.out);
-  REQUIRE(doc["findings"].size() == 1);
+  // The user's rule, beside the shipped note that this server is not in the capability catalog.
+  REQUIRE(doc["findings"].size() == 2);
   CHECK(doc["findings"][0]["rule_id"] == "custom-stdio-node");
   CHECK(doc["findings"][0]["message"] == "n runs node");
+  CHECK(doc["findings"][1]["rule_id"] == "mcp-server-capabilities-unknown");
 }
 
 TEST_CASE("rules, explain, schema and version") {
@@ -178,9 +180,8 @@ TEST_CASE("docs/rules.md, docs/entity-schema.md and docs/autonomy.md are generat
       "docs/entity-schema.md is stale: run `fermata rules schema > docs/entity-schema.md`");
   Run autonomy = fermata_run({"explain", "autonomy"});
   CHECK(autonomy.code == 0);
-  CHECK_MESSAGE(
-      autonomy.out == slurp(source("docs/autonomy.md")),
-      "docs/autonomy.md is stale: run `fermata explain autonomy > docs/autonomy.md`");
+  CHECK_MESSAGE(autonomy.out == slurp(source("docs/autonomy.md")),
+                "docs/autonomy.md is stale: run `fermata explain autonomy > docs/autonomy.md`");
 }
 
 TEST_CASE("a planted secret never appears in any output format") {
@@ -209,6 +210,9 @@ TEST_CASE("the demo's findings are exactly the planted threats, at their lines")
   auto doc = nlohmann::json::parse(run.out);
   std::vector<std::string> actual;
   for (const auto& f : doc["findings"]) {
+    // Information notes (capabilities assumed for servers the catalog does not know) are not
+    // planted threats.
+    if (f["severity"] == "info") continue;
     actual.push_back(f["location"]["file"].get<std::string>() + ":" +
                      std::to_string(f["location"]["line"].get<int>()) + ":" +
                      std::to_string(f["location"]["column"].get<int>()) + ": " +
@@ -239,7 +243,7 @@ TEST_CASE(".fermata.yaml: threshold, rule selection, severity, ignored paths, su
              "\"headers\": {\"X-API-Key\": \"${env:K}\"}}\n  }\n}\n");
   repo.write(".fermata.yaml",
              "fail_on: critical\nignore_paths: [examples/]\nrules:\n  disable: "
-             "[mcp-remote-server-without-auth]\n"
+             "[mcp-remote-server-without-auth, mcp-server-capabilities-unknown]\n"
              "  severity:\n    mcp-remote-server-insecure-transport: critical\n");
   Run run = fermata_run({"scan", repo.path.string(), "-f", "json"});
   CHECK(run.code == 1);  // the override makes plain HTTP critical, at the configured threshold

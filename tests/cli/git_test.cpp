@@ -129,8 +129,8 @@ class TestRepo {
   int ticks_ = 0;
 };
 
-/// 25 servers with two findings each (plain HTTP, high; no authentication, medium): 50
-/// findings a team has today.
+/// 25 servers with three findings each (plain HTTP, high; no authentication, medium; not in
+/// the capability catalog, info): 75 findings a team has today.
 std::string legacy_config() {
   std::string text = "{\n  \"mcpServers\": {\n";
   for (int i = 0; i < 25; ++i) {
@@ -150,25 +150,25 @@ int count_state(const nlohmann::json& doc, const std::string& state) {
 }  // namespace
 
 TEST_CASE(
-    "adopting on a repository with 50 findings blocks nothing until a new high-risk finding") {
+    "adopting on a repository with 75 findings blocks nothing until a new high-risk finding") {
   TestRepo repo;
   repo.write(".mcp.json", legacy_config());
   const std::string adopted = repo.commit("existing agent configuration");
 
   Run plain = run_fermata({"scan", repo.path(), "-f", "json"});
   CHECK(plain.code == 1);
-  REQUIRE(plain.json["findings"].size() == 50);
+  REQUIRE(plain.json["findings"].size() == 75);
 
   // Day one with --new-since: nothing is new.
   Run since = run_fermata({"scan", repo.path(), "-f", "json", "--new-since", adopted});
   CHECK(since.code == 0);
-  CHECK(count_state(since.json, "unchanged") == 50);
+  CHECK(count_state(since.json, "unchanged") == 75);
 
   // Day one with a baseline.
   const std::string baseline = repo.path() + "/.fermata-baseline.json";
   Run created = run_fermata({"baseline", "create", repo.path(), "-o", baseline});
   CHECK(created.code == 0);
-  CHECK(created.out.find("recorded 50 findings") != std::string::npos);
+  CHECK(created.out.find("recorded 75 findings") != std::string::npos);
   CHECK(run_fermata({"scan", repo.path(), "-f", "json", "--baseline", baseline}).code == 0);
 
   // An unrelated edit: lines above, reformatting, a moved block. Still nothing new.
@@ -251,7 +251,8 @@ TEST_CASE("a renamed file is not a new finding") {
   repo.commit("rename");
   Run run = run_fermata({"scan", repo.path(), "-f", "json", "--new-since", before});
   CHECK(run.code == 0);
-  CHECK(count_state(run.json, "unchanged") == 2);
+  // Plain HTTP, no authentication, and the note that the server is not in the catalog.
+  CHECK(count_state(run.json, "unchanged") == 3);
 }
 
 TEST_CASE("--new-since compares with the merge-base, not the base branch's tip or the parent") {
@@ -272,11 +273,12 @@ TEST_CASE("--new-since compares with the merge-base, not the base branch's tip o
   repo.write(".cursor/mcp.json", R"({"mcpServers": {"u": {"url": "http://u.example.com/mcp"}}})");
   repo.commit("main: another server");
   repo.checkout("feature");
-  // Against the merge-base, the feature's own server is new (two findings) and the base
-  // branch's later server is neither new nor fixed.
+  // Against the merge-base, the feature's own server is new (three findings: plain HTTP, no
+  // authentication, not in the capability catalog) and the base branch's later server is
+  // neither new nor fixed.
   Run run = run_fermata({"scan", repo.path(), "-f", "json", "--new-since", "main-line"});
   CHECK(run.code == 1);
-  CHECK(count_state(run.json, "new") == 2);
+  CHECK(count_state(run.json, "new") == 3);
   CHECK(run.json["comparison"]["fixed"].empty());
 }
 
