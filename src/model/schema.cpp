@@ -62,7 +62,7 @@ TypePtr launch_type() {
   return RecordBuilder()
       .add("launcher", string_type(),
            "npx | bunx | pnpm-dlx | yarn-dlx | uvx | pipx | uv-run | docker | podman | node | "
-           "python | deno | bun | shell | binary | \"\"")
+           "python | deno | bun | shell | binary | container (an image a cluster runs) | \"\"")
       .add("package", string_type(), "package (or image) launched, without version")
       .add("version", string_type(), "version as written, \"\" when none")
       .add("pinned", bool_type(), "exact version, or image digest")
@@ -622,7 +622,10 @@ TypePtr build_schema(EntityKind kind) {
           .add("registry", registry_type(), "a registry server.json entry (package or remote)")
           .add("enabled_tools", list_of(string_type()),
                "tools allowed, when the config limits them")
-          .add("disabled_tools", list_of(string_type()), "tools switched off");
+          .add("disabled_tools", list_of(string_type()), "tools switched off")
+          .add("image", string_type(),
+               "container image a cluster runs it from (kmcp or ToolHive MCPServer), as "
+               "written; derive fills launch.image from it");
       break;
     case EntityKind::kWorkload: add_workload_schema(record); break;
     case EntityKind::kIdentity: add_identity_schema(record); break;
