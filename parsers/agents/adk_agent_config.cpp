@@ -199,6 +199,7 @@ class AdkReader {
       attrs.set("enabled_tools", filter);
     }
     model::Entity& agent = graph_.at_mut(id_);
+    agents::add_query_literals(*agent.attrs.get_mut("literals"), url);
     agent.attrs.get_mut("servers")->push(Value::of_ref(server_id, at));
     agent.attrs.get_mut("server_names")->push(Value::of_string(server_name, at));
     graph_.connect(id_, server_id, model::EdgeKind::kUsesServer, at);

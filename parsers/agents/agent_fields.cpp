@@ -239,6 +239,26 @@ void add_literal(Value& literals, std::string source, std::string key, const Val
   literals.push(std::move(literal));
 }
 
+void add_query_literals(Value& literals, const Value& url) {
+  if (url.kind != model::ValueKind::kString) return;
+  const size_t question = url.text.find('?');
+  if (question == std::string::npos) return;
+  const size_t fragment = url.text.find('#', question);
+  const std::string query = url.text.substr(
+      question + 1, fragment == std::string::npos ? std::string::npos : fragment - question - 1);
+  size_t start = 0;
+  while (start < query.size()) {
+    size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    const std::string pair = query.substr(start, end - start);
+    if (const size_t eq = pair.find('='); eq != std::string::npos && eq > 0) {
+      add_literal(literals, "url", pair.substr(0, eq),
+                  Value::of_string(pair.substr(eq + 1), url.loc));
+    }
+    start = end + 1;
+  }
+}
+
 model::Entity& add_agent(model::Graph& graph, const std::string& name, const core::SourceLoc& loc,
                          std::string_view client, std::string_view config_format) {
   model::Entity& agent = graph.add(model::EntityKind::kAgent, name, loc);

@@ -69,6 +69,10 @@ void add_literal(model::Value& literals, std::string source, std::string key,
 /// command itself.
 std::string server_label(const model::Value& command, const model::Value& args);
 
+/// Appends each `name=value` of a URL's query (`?api_key=...`) to `literals`, so a key
+/// written into a URL is classified, and masked, like any other literal.
+void add_query_literals(model::Value& literals, const model::Value& url);
+
 std::string trim(std::string_view text);
 std::string lower(std::string_view text);
 bool ends_with(std::string_view text, std::string_view suffix);

@@ -325,6 +325,7 @@ class CagentReader {
       attrs.set("enabled_tools", tool_names);
     }
     model::Entity& agent = graph_.at_mut(id);
+    agents::add_query_literals(*agent.attrs.get_mut("literals"), url);
     agent.attrs.get_mut("servers")->push(Value::of_ref(server_id, at));
     agent.attrs.get_mut("server_names")->push(Value::of_string(name, at));
     if (tool_names.items.empty()) {

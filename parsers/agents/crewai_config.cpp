@@ -163,6 +163,7 @@ class CrewReader {
   void read_mcps(model::EntityId agent_id, const Node& node, const std::string& owner) {
     for (const auto& entry : fields_.strings(node, "mcps", owner).items) {
       graph_.at_mut(agent_id).attrs.get_mut("server_names")->push(entry);
+      agents::add_query_literals(*graph_.at_mut(agent_id).attrs.get_mut("literals"), entry);
       std::string url = entry.text;
       if (!agents::starts_with(url, "http://") && !agents::starts_with(url, "https://")) continue;
       std::string tool;

@@ -155,6 +155,19 @@ TEST_CASE("crewai shape problems are diagnostics at their line; the rest is stil
   CHECK(find(p.graph, model::EntityKind::kAgent, "odd").attrs.get("code_execution")->text.empty());
 }
 
+TEST_CASE("crewai keys in an MCP URL's query are literals of the agent") {
+  Parsed p = parse(
+      "config/agents.yaml",
+      "a:\n  role: r\n  mcps:\n    - \"https://mcp.exa.ai/mcp?api_key=k1&profile=x#search\"\n");
+  REQUIRE(p.recognised);
+  const Value* literals = find(p.graph, model::EntityKind::kAgent, "a").attrs.get("literals");
+  REQUIRE(literals->items.size() == 2);
+  CHECK(literals->items[0].get("key")->text == "api_key");
+  CHECK(literals->items[0].get("value")->text == "k1");
+  CHECK(literals->items[1].get("value")->text == "x");
+  CHECK(loc(literals->items[0].get("value")) == "4:7");
+}
+
 TEST_CASE("crewai lookalike YAML is not read") {
   Parsed p = parse("config/agents.yaml", "agents:\n  - name: a\n    image: x\n");
   CHECK_FALSE(p.recognised);
