@@ -10,7 +10,6 @@ namespace {
 using agents::FieldReader;
 using model::Value;
 using syntax::Node;
-using syntax::NodeKind;
 
 /// ADK's RunConfig.max_llm_calls: an invocation stops after 500 model calls unless the code
 /// that runs the agent sets another limit. A LoopAgent's own loop has no such default.

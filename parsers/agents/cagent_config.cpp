@@ -1,5 +1,6 @@
 #include "parsers/agents/cagent_config.hpp"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -62,11 +63,9 @@ bool approves_any_shell_command(const std::string& pattern) {
     }
     start = end + 1;
   }
-  if (!glob_matches(tool, "shell")) return false;
-  for (const auto& condition : conditions) {
-    if (condition != "*") return false;
-  }
-  return true;
+  return glob_matches(tool, "shell") &&
+         std::all_of(conditions.begin(), conditions.end(),
+                     [](const std::string& condition) { return condition == "*"; });
 }
 
 /// The kind of a built-in toolset type.

@@ -12,7 +12,6 @@ using agents::FieldReader;
 using model::Value;
 using syntax::Member;
 using syntax::Node;
-using syntax::NodeKind;
 
 /// CrewAI bounds an agent's reasoning loop at 25 iterations when max_iter is not set
 /// (BaseAgent.max_iter in crewai/agents/agent_builder/base_agent.py; some doc pages say 20).
@@ -44,7 +43,7 @@ bool is_crew_task(const Node& spec) {
 class CrewReader {
  public:
   CrewReader(const syntax::Document& document, model::Graph& graph, core::DiagnosticSink& sink)
-      : document_(document), graph_(graph), fields_(document, sink) {}
+      : graph_(graph), fields_(document, sink) {}
 
   void read_agents(const Node& root) {
     std::vector<model::EntityId> delegators;
@@ -149,7 +148,7 @@ class CrewReader {
     if (allowed.kind != model::ValueKind::kBool || !allowed.boolean) {
       return Value::of_string("none", allowed.is_null() ? at : allowed.loc);
     }
-    const Value mode = fields_.text(spec.get("code_execution_mode"), "code_execution_mode", owner);
+    Value mode = fields_.text(spec.get("code_execution_mode"), "code_execution_mode", owner);
     if (mode.is_null()) return Value::of_string("safe", allowed.loc);
     if (mode.text == "safe" || mode.text == "unsafe") return mode;
     fields_.warn(
@@ -217,7 +216,6 @@ class CrewReader {
     }
   }
 
-  const syntax::Document& document_;
   model::Graph& graph_;
   FieldReader fields_;
 };
