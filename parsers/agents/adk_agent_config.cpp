@@ -1,5 +1,6 @@
 #include "parsers/agents/adk_agent_config.hpp"
 
+#include <set>
 #include <string>
 
 #include "parsers/agents/agent_fields.hpp"
@@ -170,8 +171,9 @@ class AdkReader {
       if (const Node* list = launch->get("args"))
         launch_args = fields_.strings(*list, "args", owner);
     }
-    const std::string server_name =
-        !command.is_null() ? agents::server_label(command, launch_args) : url.text;
+    const std::string server_name = agents::distinct_name(
+        server_names_, !command.is_null() ? agents::server_label(command, launch_args) : url.text,
+        "MCPToolset " + std::to_string(server_names_.size() + 1));
     const core::SourceLoc at = name.loc;
     model::Entity& server = graph_.add(model::EntityKind::kMcpServer, server_name, at);
     const model::EntityId server_id = server.id;
@@ -228,6 +230,7 @@ class AdkReader {
   model::Graph& graph_;
   FieldReader fields_;
   model::EntityId id_ = model::kNoEntity;
+  std::set<std::string> server_names_;
   bool all_confirm_ = true;
   size_t tool_count_ = 0;
 };

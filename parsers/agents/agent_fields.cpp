@@ -180,6 +180,15 @@ std::string server_label(const Value& command, const Value& args) {
   return command.text;
 }
 
+std::string distinct_name(std::set<std::string>& used, std::string name,
+                          std::string_view qualifier) {
+  if (used.insert(name).second) return name;
+  const std::string base = name + " (" + std::string(qualifier) + ")";
+  name = base;
+  for (int n = 2; !used.insert(name).second; ++n) name = base + " #" + std::to_string(n);
+  return name;
+}
+
 Value tool_record(std::string name, std::string kind, std::string server, bool require_approval,
                   const core::SourceLoc& loc) {
   Value tool = Value::record(loc);

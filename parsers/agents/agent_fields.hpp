@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -72,6 +73,11 @@ std::string server_label(const model::Value& command, const model::Value& args);
 /// Appends each `name=value` of a URL's query (`?api_key=...`) to `literals`, so a key
 /// written into a URL is classified, and masked, like any other literal.
 void add_query_literals(model::Value& literals, const model::Value& url);
+
+/// `name`, or when an earlier server of the file took it, "name (qualifier)" (then "#2", ...):
+/// entities of one file need distinct names to keep distinct identities.
+std::string distinct_name(std::set<std::string>& used, std::string name,
+                          std::string_view qualifier);
 
 std::string trim(std::string_view text);
 std::string lower(std::string_view text);

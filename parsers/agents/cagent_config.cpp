@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -262,38 +263,81 @@ class CagentReader {
   }
 
   void read_mcp_toolset(model::EntityId id, const Node& toolset, const std::string& owner) {
-    const Node* definition = &toolset;
     const Value ref = fields_.text(toolset.get("ref"), "ref", owner);
+    // A name of the top-level `mcps:` map stands for that definition; agents that use it
+    // without overriding its environment share one server.
+    const Member* shared = nullptr;
+    if (!ref.is_null() && mcps_ != nullptr) {
+      const Member* member = mcps_->member(ref.text);
+      if (member != nullptr && member->value.is_object()) shared = member;
+    }
+    const bool overrides_env = toolset.get("env") != nullptr;
+    model::EntityId server_id = model::kNoEntity;
     std::string name;
-    if (!ref.is_null()) {
-      name = ref.text;
-      // A name of the top-level `mcps:` map: that definition, with this toolset's overrides.
-      if (mcps_ != nullptr) {
-        if (const Node* shared = mcps_->get(ref.text); shared != nullptr && shared->is_object())
-          definition = shared;
+    if (shared != nullptr && !overrides_env) {
+      if (const auto found = shared_servers_.find(shared->key); found != shared_servers_.end()) {
+        server_id = found->second;
+        name = graph_.at(server_id).name;
       }
     }
-    const Node* remote = definition->get("remote");
+    if (server_id == model::kNoEntity) {
+      const Node& definition = shared != nullptr ? shared->value : toolset;
+      const core::SourceLoc at = shared != nullptr && !overrides_env ? fields_.loc(shared->key_span)
+                                 : ref.is_null()                     ? fields_.loc(toolset.span)
+                                                                     : ref.loc;
+      server_id =
+          add_server(id, definition, shared != nullptr ? &toolset : nullptr, ref, at, owner);
+      if (server_id == model::kNoEntity) return;
+      name = graph_.at(server_id).name;
+      if (shared != nullptr && !overrides_env) shared_servers_[shared->key] = server_id;
+    }
+    const core::SourceLoc at = ref.is_null() ? fields_.loc(toolset.span) : ref.loc;
+    // `tools:` keeps only the tools listed; the toolset's own list overrides the shared one.
+    const Node* allowed = toolset.get("tools");
+    if (allowed == nullptr && shared != nullptr) allowed = shared->value.get("tools");
+    Value tool_names = Value::list(at);
+    if (allowed != nullptr) tool_names = fields_.strings(*allowed, "tools", owner);
+    model::Entity& agent = graph_.at_mut(id);
+    agent.attrs.get_mut("servers")->push(Value::of_ref(server_id, at));
+    agent.attrs.get_mut("server_names")->push(Value::of_string(name, at));
+    if (tool_names.items.empty()) {
+      agent.attrs.get_mut("tools")->push(agents::tool_record(name, "mcp", name, false, at));
+    }
+    for (const auto& tool : tool_names.items) {
+      agent.attrs.get_mut("tools")->push(
+          agents::tool_record(tool.text, "mcp", name, false, tool.loc));
+    }
+    graph_.connect(id, server_id, model::EdgeKind::kUsesServer, at);
+  }
+
+  /// One MCP server from a toolset (or a shared definition, with `overrides` the toolset that
+  /// refers to it); kNoEntity when it names nothing to launch or reach.
+  model::EntityId add_server(model::EntityId agent_id, const Node& definition,
+                             const Node* overrides, const Value& ref, const core::SourceLoc& at,
+                             const std::string& owner) {
+    const Node* remote = definition.get("remote");
     if (remote != nullptr && !remote->is_object()) remote = nullptr;
     const Value url =
-        fields_.text(remote != nullptr ? remote->get("url") : definition->get("url"), "url", owner);
-    const Value command = fields_.text(definition->get("command"), "command", owner);
-    Value launch_args = Value::list(fields_.loc(toolset.span));
-    if (const Node* args = definition->get("args"))
+        fields_.text(remote != nullptr ? remote->get("url") : definition.get("url"), "url", owner);
+    const Value command = fields_.text(definition.get("command"), "command", owner);
+    Value launch_args = Value::list(at);
+    if (const Node* args = definition.get("args"))
       launch_args = fields_.strings(*args, "args", owner);
+    std::string name = ref.text;
     if (name.empty())
       name = !command.is_null() ? agents::server_label(command, launch_args) : url.text;
     if (name.empty()) {
       fields_.warn("an mcp toolset of " + owner + " has no command, remote url or ref",
-                   toolset.span);
-      return;
+                   definition.span);
+      return model::kNoEntity;
     }
-    const core::SourceLoc at = ref.is_null() ? fields_.loc(toolset.span) : ref.loc;
+    // Two agents may write the same server: each keeps its own entity, named apart.
+    name = agents::distinct_name(server_names_, std::move(name), graph_.at(agent_id).name);
     model::Entity& server = graph_.add(model::EntityKind::kMcpServer, name, at);
     const model::EntityId server_id = server.id;
     Value& attrs = server.attrs;
     attrs.set("name", Value::of_string(name, at));
-    attrs.set("client", Value::of_ref(id, at));
+    attrs.set("client", Value::of_ref(agent_id, at));
     attrs.set("config_format", Value::of_string("cagent", at));
     attrs.set("disabled", Value::of_bool(false, at));
     std::string transport = "stdio";
@@ -308,39 +352,26 @@ class CagentReader {
     attrs.set("transport", Value::of_string(transport, at));
     attrs.set("remote", Value::of_bool(!url.is_null(), url.is_null() ? at : url.loc));
     if (!command.is_null()) attrs.set("command", command);
-    if (definition->get("args") != nullptr) attrs.set("args", std::move(launch_args));
-    for (const Node* source : {definition, &toolset}) {
+    if (definition.get("args") != nullptr) attrs.set("args", std::move(launch_args));
+    for (const Node* source : {&definition, overrides}) {
+      if (source == nullptr) continue;
       if (const Node* env = source->get("env"))
         attrs.set("env", fields_.entries(*env, "env", owner));
     }
-    const Node* headers = remote != nullptr ? remote->get("headers") : definition->get("headers");
+    const Node* headers = remote != nullptr ? remote->get("headers") : definition.get("headers");
     if (headers != nullptr) attrs.set("headers", fields_.entries(*headers, "headers", owner));
-    // `tools:` keeps only the tools listed; the toolset's own list overrides the shared one.
-    const Node* allowed = toolset.get("tools");
-    if (allowed == nullptr) allowed = definition->get("tools");
-    Value tool_names = Value::list(at);
-    if (allowed != nullptr) {
-      tool_names = fields_.strings(*allowed, "tools", owner);
-      attrs.set("enabled_tools", tool_names);
-    }
-    model::Entity& agent = graph_.at_mut(id);
-    agents::add_query_literals(*agent.attrs.get_mut("literals"), url);
-    agent.attrs.get_mut("servers")->push(Value::of_ref(server_id, at));
-    agent.attrs.get_mut("server_names")->push(Value::of_string(name, at));
-    if (tool_names.items.empty()) {
-      agent.attrs.get_mut("tools")->push(agents::tool_record(name, "mcp", name, false, at));
-    }
-    for (const auto& tool : tool_names.items) {
-      agent.attrs.get_mut("tools")->push(
-          agents::tool_record(tool.text, "mcp", name, false, tool.loc));
-    }
-    graph_.connect(id, server_id, model::EdgeKind::kUsesServer, at);
+    if (const Node* allowed = definition.get("tools"))
+      attrs.set("enabled_tools", fields_.strings(*allowed, "tools", owner));
+    agents::add_query_literals(*graph_.at_mut(agent_id).attrs.get_mut("literals"), url);
+    return server_id;
   }
 
   model::Graph& graph_;
   FieldReader fields_;
   const Node* models_ = nullptr;
   const Node* mcps_ = nullptr;
+  std::map<std::string, model::EntityId> shared_servers_;
+  std::set<std::string> server_names_;
   Value permissions_;
   Value allow_all_;
   Value shell_allowed_;

@@ -1,5 +1,6 @@
 #include "parsers/agents/crewai_config.hpp"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -170,9 +171,10 @@ class CrewReader {
         tool = url.substr(hash + 1);
         url = url.substr(0, hash);
       }
-      model::Entity& server = graph_.add(model::EntityKind::kMcpServer, url, entry.loc);
+      const std::string name = agents::distinct_name(server_names_, url, graph_.at(agent_id).name);
+      model::Entity& server = graph_.add(model::EntityKind::kMcpServer, name, entry.loc);
       const model::EntityId server_id = server.id;
-      server.attrs.set("name", Value::of_string(url, entry.loc));
+      server.attrs.set("name", Value::of_string(name, entry.loc));
       server.attrs.set("client", Value::of_ref(agent_id, entry.loc));
       server.attrs.set("config_format", Value::of_string("crewai", entry.loc));
       server.attrs.set("transport", Value::of_string("streamable-http", entry.loc));
@@ -218,6 +220,7 @@ class CrewReader {
 
   model::Graph& graph_;
   FieldReader fields_;
+  std::set<std::string> server_names_;
 };
 
 }  // namespace

@@ -87,7 +87,12 @@ TEST_CASE("cagent team: models, sub-agents, bounds, toolsets, MCP servers and pe
   CHECK(tickets.name == "tickets");
   CHECK(tickets.attrs.get("command")->text == "npx");
   CHECK(tickets.attrs.get("env")->items.size() == 1);
-  CHECK(tickets.attrs.get("enabled_tools")->items[0].text == "list_tickets");
+  // Defined once under `mcps:`; this agent's toolset keeps only list_tickets of it.
+  CHECK(loc(tickets.attrs.get("name")) == "11:3");
+  CHECK(tickets.attrs.get("enabled_tools") == nullptr);
+  const Value& kept = root.attrs.get("tools")->items.at(1);
+  CHECK(kept.get("name")->text == "list_tickets");
+  CHECK(kept.get("server")->text == "tickets");
   const model::Entity& remote = p.graph.at(root.attrs.get("servers")->items[1].ref);
   CHECK(remote.attrs.get("transport")->text == "sse");
   CHECK(remote.attrs.get("remote")->boolean);
@@ -122,6 +127,13 @@ TEST_CASE("cagent real examples read without diagnostics") {
   const model::Entity& root = find(team.graph, model::EntityKind::kAgent, "root");
   CHECK(root.attrs.get("delegate_names")->items.size() == 2);
   CHECK(root.attrs.get("server_names")->items[0].text == "docker:context7");
+  // The same catalog server written by three agents: three servers, named apart.
+  const model::Entity& designer = find(team.graph, model::EntityKind::kAgent, "designer");
+  CHECK(designer.attrs.get("server_names")->items[0].text == "docker:context7 (designer)");
+  Parsed shared = parse("mcp-definitions.yaml", slurp("cagent/mcp-definitions.yaml"));
+  size_t servers = 0;
+  for (const auto& e : shared.graph.entities()) servers += e.kind == model::EntityKind::kMcpServer;
+  CHECK(servers == 2);
   CHECK(root.attrs.get("max_iterations")->is_null());
   Parsed permissions = parse("permissions.yaml", slurp("cagent/permissions.yaml"));
   const model::Entity& guarded = find(permissions.graph, model::EntityKind::kAgent, "root");

@@ -168,6 +168,19 @@ TEST_CASE("crewai keys in an MCP URL's query are literals of the agent") {
   CHECK(loc(literals->items[0].get("value")) == "4:7");
 }
 
+TEST_CASE("crewai the same MCP URL in two agents gives two servers named apart") {
+  Parsed p = parse("config/agents.yaml",
+                   "a:\n  role: r\n  mcps: [\"https://m.example.com/mcp\"]\n"
+                   "b:\n  role: r\n  mcps: [\"https://m.example.com/mcp\"]\n");
+  REQUIRE(p.recognised);
+  std::vector<std::string> names;
+  for (const auto& e : p.graph.entities()) {
+    if (e.kind == model::EntityKind::kMcpServer) names.push_back(e.name);
+  }
+  CHECK(names ==
+        std::vector<std::string>{"https://m.example.com/mcp", "https://m.example.com/mcp (b)"});
+}
+
 TEST_CASE("crewai lookalike YAML is not read") {
   Parsed p = parse("config/agents.yaml", "agents:\n  - name: a\n    image: x\n");
   CHECK_FALSE(p.recognised);
