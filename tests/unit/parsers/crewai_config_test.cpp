@@ -7,7 +7,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "discover/working_tree.hpp"
 #include "parsers/syntax/yaml_reader.hpp"
+#include "rules/rule_set.hpp"
+#include "scan/scanner.hpp"
 
 using namespace fermata;
 using model::Value;
@@ -188,4 +191,51 @@ TEST_CASE("crewai lookalike YAML is not read") {
   Parsed list = parse("config/tasks.yaml", "- description: d\n");
   CHECK_FALSE(list.recognised);
   CHECK(list.graph.size() == 0);
+}
+
+TEST_CASE("agent frameworks: a scan links tasks, sub-agents and servers and derives autonomy") {
+  core::DiagnosticSink sink;
+  rules::RuleSet rules;
+  REQUIRE(rules.load_builtin(sink));
+  derive::SecretClassifier secrets = scan::builtin_secret_classifier(sink);
+  discover::WalkOptions walk;
+  walk.honour_gitignore = false;
+  discover::WorkingTreeProvider files(
+      std::filesystem::path(FERMATA_SOURCE_DIR) / "fixtures/formats/agents", walk);
+  scan::ScanResult result = scan::run_scan(files, rules, secrets, {});
+  CHECK(result.diagnostics.empty());
+  auto named = [&](model::EntityKind kind, const std::string& file, const std::string& name) {
+    for (const auto& e : result.graph.entities()) {
+      if (e.kind == kind && e.name == name && e.loc.file == file) return &e;
+    }
+    FAIL("no entity " << name << " in " << file);
+    return static_cast<const model::Entity*>(nullptr);
+  };
+  const std::string crew = "crewai/dev_crew/config/";
+  const model::Entity* coder = named(model::EntityKind::kAgent, crew + "agents.yaml", "coder");
+  const model::Entity* implement =
+      named(model::EntityKind::kTask, crew + "tasks.yaml", "implement");
+  CHECK(implement->attrs.get("agent")->ref == coder->id);
+  CHECK(coder->attrs.get("autonomy")->text == "fully-autonomous");
+  // The writer's only task is reviewed by a human.
+  const model::Entity* writer = named(model::EntityKind::kAgent, crew + "agents.yaml", "writer");
+  CHECK(writer->attrs.get("autonomy")->text == "limited");
+  const model::Entity* lead = named(model::EntityKind::kAgent, crew + "agents.yaml", "lead");
+  CHECK(lead->attrs.get("delegates")->items.size() == 2);
+
+  const model::Entity* loop =
+      named(model::EntityKind::kAgent, "adk/team/root_agent.yaml", "review_loop");
+  const model::Entity* critic = named(model::EntityKind::kAgent, "adk/team/critic.yaml", "critic");
+  REQUIRE(loop->attrs.get("delegates")->items.size() == 1);
+  CHECK(loop->attrs.get("delegates")->items[0].ref == critic->id);
+
+  const model::Entity* k8s =
+      named(model::EntityKind::kAgent, "kagent/ops-agents.yaml", "k8s-agent");
+  CHECK(k8s->attrs.get("autonomy")->text == "semi-autonomous");
+  CHECK(k8s->attrs.get("delegates")->items.size() == 1);
+
+  const model::Entity* root = named(model::EntityKind::kAgent, "cagent/team.yaml", "root");
+  CHECK(root->attrs.get("autonomy")->text == "limited");
+  const model::Entity* shell = named(model::EntityKind::kAgent, "cagent/team.yaml", "coder");
+  CHECK(shell->attrs.get("autonomy")->text == "fully-autonomous");
 }
