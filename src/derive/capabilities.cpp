@@ -22,10 +22,7 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-const std::string& text_of(const Value* value) {
-  static const std::string kEmpty;
-  return value != nullptr && value->kind == ValueKind::kString ? value->text : kEmpty;
-}
+using model::text_of;
 
 /// npm names are lower case; PyPI compares names lower-cased with every run of '-', '_'
 /// and '.' read as one '-' (PEP 503). Extras (`pkg[cli]`) do not change what runs.

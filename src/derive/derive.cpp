@@ -69,6 +69,21 @@ Value launch_record(const Value& attrs, const core::SourceLoc& fallback) {
   launch.set("image", Value::of_string(info.image, package_loc));
   launch.set("image_tag", Value::of_string(info.image_tag, package_loc));
   launch.set("image_digest", Value::of_string(info.image_digest, package_loc));
+  // A server a cluster runs (kmcp, ToolHive) names its image beside the command it runs in it.
+  if (const Value* image = attrs.get("image"); info.image.empty() && image != nullptr &&
+                                               image->kind == ValueKind::kString &&
+                                               !image->text.empty()) {
+    const ContainerImage ref = parse_container_image(image->text);
+    launch.set("image", Value::of_string(ref.name, image->loc));
+    launch.set("image_tag", Value::of_string(ref.tag, image->loc));
+    launch.set("image_digest", Value::of_string(ref.digest, image->loc));
+    if (info.package.empty()) {
+      launch.set("launcher", Value::of_string("container", image->loc));
+      launch.set("package", Value::of_string(ref.name, image->loc));
+      launch.set("version", Value::of_string(ref.tag, image->loc));
+      launch.set("pinned", Value::of_bool(ref.pinned, image->loc));
+    }
+  }
   Value package_args = Value::list(package_loc);
   for (int token : info.package_args)
     package_args.push(Value::of_string(token_text(token), loc_of(token)));

@@ -1183,4 +1183,9 @@ LaunchInfo analyse_launch(const std::vector<LaunchToken>& tokens) {
   return info;
 }
 
+ContainerImage parse_container_image(std::string_view reference) {
+  const ImageRef ref = parse_image(reference);
+  return {ref.name, ref.tag, ref.digest, is_valid_digest(ref.digest)};
+}
+
 }  // namespace fermata::derive

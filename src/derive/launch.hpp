@@ -44,4 +44,13 @@ std::vector<LaunchToken> launch_tokens(std::string_view command,
 
 LaunchInfo analyse_launch(const std::vector<LaunchToken>& tokens);
 
+/// A container image reference split as analyse_launch splits the image of `docker run`.
+struct ContainerImage {
+  std::string name;     ///< without tag or digest
+  std::string tag;      ///< "" when absent
+  std::string digest;   ///< "sha256:..." when written
+  bool pinned = false;  ///< a valid digest
+};
+ContainerImage parse_container_image(std::string_view reference);
+
 }  // namespace fermata::derive

@@ -382,9 +382,10 @@ std::optional<SecretClassifier::Match> SecretClassifier::classify(std::string_vi
 bool SecretClassifier::is_reference(std::string_view value) {
   const std::string_view v = trim(value);
   if (v.empty()) return false;
-  // Whole-value forms: LiteLLM os.environ/NAME, 1Password op://, AWS and Vault secret stores.
-  for (std::string_view prefix :
-       {"os.environ/", "op://", "arn:aws:secretsmanager:", "arn:aws:ssm:", "vault:"}) {
+  // Whole-value forms: LiteLLM os.environ/NAME, 1Password op://, AWS and Vault secret stores,
+  // and Kubernetes Secret/ConfigMap keys as parsers record them (secretKeyRef:NAME/KEY).
+  for (std::string_view prefix : {"os.environ/", "op://", "arn:aws:secretsmanager:", "arn:aws:ssm:",
+                                  "vault:", "secretKeyRef:", "configMapKeyRef:"}) {
     if (v.starts_with(prefix) && v.size() > prefix.size() &&
         v.find_first_of(" \t") == std::string_view::npos) {
       return true;

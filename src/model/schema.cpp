@@ -62,7 +62,7 @@ TypePtr launch_type() {
   return RecordBuilder()
       .add("launcher", string_type(),
            "npx | bunx | pnpm-dlx | yarn-dlx | uvx | pipx | uv-run | docker | podman | node | "
-           "python | deno | bun | shell | binary | \"\"")
+           "python | deno | bun | shell | binary | container (an image a cluster runs) | \"\"")
       .add("package", string_type(), "package (or image) launched, without version")
       .add("version", string_type(), "version as written, \"\" when none")
       .add("pinned", bool_type(), "exact version, or image digest")
@@ -715,7 +715,10 @@ TypePtr build_schema(EntityKind kind) {
                "\"\" when none did")
           .add("capability_source", string_type(),
                "catalog (from catalog_entry) | default (unknown server: untrusted_input and "
-               "sends_out, plus code_execution for inline shell code)");
+               "sends_out, plus code_execution for inline shell code)")
+          .add("image", string_type(),
+               "container image a cluster runs it from (kmcp or ToolHive MCPServer), as "
+               "written; derive fills launch.image from it");
       break;
     case EntityKind::kWorkload: add_workload_schema(record); break;
     case EntityKind::kIdentity: add_identity_schema(record); break;

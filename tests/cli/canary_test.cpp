@@ -1,10 +1,10 @@
 // Secrets never leak: fixtures/canary/repo plants canary credentials of every kind the
 // classifier knows (GitHub, AWS key id and secret, Slack, Anthropic, OpenAI, a bearer header,
 // a password in a URL, a high-entropy *_TOKEN, private keys escaped and in block scalars) in
-// every format fermata reads secrets from (MCP client configurations, Kubernetes workloads),
-// plus a file that does not parse. Every registered reporter and every other command runs
-// over it, and no output may hold a canary or any eight characters of one after its first
-// four (the most a mask shows).
+// every format fermata reads secrets from (MCP client configurations, agent-framework
+// manifests, Kubernetes workloads), plus a file that does not parse. Every registered reporter and
+// every other command runs over it, and no output may hold a canary or any eight characters of one
+// after its first four (the most a mask shows).
 //
 // A new input format that can hold secrets must add its own canary file under
 // fixtures/canary/repo/ (and its values to canaries.txt); a new output format is covered as
@@ -106,8 +106,10 @@ TEST_CASE("canary secrets appear in no output of any format or command") {
 
   // The canaries were recognised: nine secrets in each of the four MCP configurations that
   // parse and a private key written with JSON escapes, two in the registry server.json (an
-  // environment default and a header value); seven in the Kubernetes workload; six in the
-  // LiteLLM configuration. The A2A card's URL carries one, masked in every message.
+  // environment default and a header value), six in the MCP servers of the agent frameworks
+  // (cagent env and header, ADK env, kagent header, kmcp and ToolHive env); seven in the
+  // Kubernetes workload; six in the LiteLLM configuration. The A2A card's URL carries one,
+  // masked in every message.
   const auto json = nlohmann::json::parse(slurp(dir / "report.json"));
   size_t mcp_secrets = 0;
   size_t k8s_secrets = 0;
@@ -117,7 +119,7 @@ TEST_CASE("canary secrets appear in no output of any format or command") {
     if (finding.at("rule_id") == "k8s-env-literal-secret") ++k8s_secrets;
     if (finding.at("rule_id") == "gateway-hardcoded-secret") ++gateway_secrets;
   }
-  CHECK(mcp_secrets == 39);
+  CHECK(mcp_secrets == 45);
   CHECK(k8s_secrets == 7);
   CHECK(gateway_secrets == 6);
   bool broken_reported = false;

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "derive/secrets.hpp"
+
 using namespace fermata;
 using model::Value;
 
@@ -45,4 +47,38 @@ TEST_CASE("loopback means the traffic never leaves the machine") {
   CHECK_FALSE(loopback("http://localhost.example.com/"));
   CHECK_FALSE(loopback("http://10.0.0.1/"));
   CHECK_FALSE(loopback("http://host.docker.internal:8080/"));
+}
+
+TEST_CASE("a server a cluster runs from an image gets launch.image from its image attribute") {
+  std::vector<derive::SecretPattern> no_patterns;
+  core::DiagnosticSink sink;
+  const derive::SecretClassifier secrets(no_patterns, "none", sink);
+  model::Graph graph;
+  const core::SourceLoc at{"mcp.yaml", {7, 12, 7, 40}};
+  model::Entity& only_image = graph.add(model::EntityKind::kMcpServer, "github", at);
+  only_image.attrs.set("image", Value::of_string("ghcr.io/github/github-mcp-server:v1", at));
+  model::Entity& pinned = graph.add(model::EntityKind::kMcpServer, "fetch", at);
+  pinned.attrs.set("image",
+                   Value::of_string("ghcr.io/acme/fetch@sha256:" + std::string(64, 'a'), at));
+  model::Entity& with_command = graph.add(model::EntityKind::kMcpServer, "everything", at);
+  with_command.attrs.set("image", Value::of_string("node:22", at));
+  with_command.attrs.set("command", Value::of_string("npx", at));
+  Value args = Value::list(at);
+  args.push(Value::of_string("-y", at));
+  args.push(Value::of_string("@modelcontextprotocol/server-everything@2026.1.14", at));
+  with_command.attrs.set("args", std::move(args));
+  derive::derive_all(graph, secrets);
+
+  const Value* launch = graph.at(0).attrs.get("launch");
+  CHECK(launch->get("launcher")->text == "container");
+  CHECK(launch->get("image")->text == "ghcr.io/github/github-mcp-server");
+  CHECK(launch->get("image_tag")->text == "v1");
+  CHECK_FALSE(launch->get("pinned")->boolean);
+  CHECK(launch->get("image")->loc.line() == 7);
+  CHECK(graph.at(1).attrs.get("launch")->get("pinned")->boolean);
+  // The package launched inside the image decides the launcher and its pinning.
+  const Value* inner = graph.at(2).attrs.get("launch");
+  CHECK(inner->get("launcher")->text == "npx");
+  CHECK(inner->get("pinned")->boolean);
+  CHECK(inner->get("image")->text == "node");
 }

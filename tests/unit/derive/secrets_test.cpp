@@ -692,6 +692,8 @@ TEST_SUITE("derive.secrets.references") {
         "https://${HOST}/api/v1/mcp",
         "arn:aws:secretsmanager:us-east-1:210987654321:secret:prod/key",
         "{{resolve:secretsmanager:prod/key:SecretString:token}}",
+        "secretKeyRef:tool-server-token/token",
+        "configMapKeyRef:tool-headers/tenant",
     };
     for (const std::string& ref : refs) {
       CAPTURE(ref);
