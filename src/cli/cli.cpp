@@ -355,42 +355,13 @@ struct ScanOutcome {
   bool ok = true;
 };
 
-/// The configuration's declarations about agents and cloud identities, for the linker.
-link::TopologyInputs topology_inputs(const ScanPlan& plan) {
-  const gate::Config& config = plan.config;
-  auto in_tree = [&plan](core::SourceLoc loc) {
-    if (!plan.config_in_tree.empty() && loc.file == plan.config_path)
-      loc.file = plan.config_in_tree;
-    return loc;
-  };
-  link::TopologyInputs inputs;
-  for (const auto& agent : config.agents) {
-    link::DeclaredIntent intent;
-    intent.agent = agent.name;
-    intent.autonomy = agent.autonomy;
-    intent.tools = agent.tools;
-    intent.data_scopes = agent.data_scopes;
-    if (agent.spending_cap) {
-      intent.spending_cap =
-          link::SpendingCap{agent.spending_cap->amount, agent.spending_cap->currency,
-                            agent.spending_cap->period, in_tree(agent.spending_cap->loc)};
-    }
-    intent.loc = in_tree(agent.loc);
-    inputs.intents.push_back(std::move(intent));
-  }
-  for (const auto& identity : config.identities) {
-    inputs.identities.push_back({identity.identity, identity.policies, in_tree(identity.loc)});
-  }
-  return inputs;
-}
-
 ScanOutcome scan_provider(discover::FileProvider& files, const ScanPlan& plan,
                           const derive::SecretClassifier& secrets,
                           const std::function<void(size_t, size_t)>& progress) {
   scan::ScanOptions options;
   options.limits = plan.walk.limits;
   options.progress = progress;
-  options.topology = topology_inputs(plan);
+  options.topology = gate::topology_inputs(plan.config, plan.config_in_tree);
   ScanOutcome outcome;
   outcome.result = scan::run_scan(files, plan.rules, secrets, options);
   core::DiagnosticSink sink;

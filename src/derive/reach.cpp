@@ -107,7 +107,10 @@ std::vector<std::pair<std::string, Step>> powers_of_grant(const Entity& grant) {
       add("cluster-admin", "allows every verb on every resource");
       return found;
     }
-    if (holds(resources, {"secrets"}) && holds(verbs, {"get", "list", "watch"})) {
+    // resourceNames confines a rule to named objects: reading one Secret is not reading all.
+    const bool named_objects_only = has_items(attrs.get("resource_names"));
+    if (!named_objects_only && holds(resources, {"secrets"}) &&
+        holds(verbs, {"get", "list", "watch"})) {
       add("read-secrets", "can read Secrets");
     }
     if (holds(resources, {"pods/exec", "pods/attach"}) && holds(verbs, {"create", "get"})) {
@@ -160,6 +163,14 @@ std::vector<std::pair<std::string, Step>> powers_of_grant(const Entity& grant) {
   return found;
 }
 
+/// A Kubernetes object as people write it: `namespace/name`; other entities by name.
+std::string short_name(const Entity& entity) {
+  const std::string& name = text_of(entity.attrs.get("name"));
+  if (name.empty()) return entity.name;
+  const std::string& ns = text_of(entity.attrs.get("namespace"));
+  return ns.empty() ? name : ns + "/" + name;
+}
+
 Chain prefixed(const Step& first, const Chain& rest) {
   Chain chain;
   chain.reserve(rest.size() + 1);
@@ -205,24 +216,26 @@ class ReachCalculator {
     const Entity& agent = graph_.at(id);
     const Value& attrs = agent.attrs;
     const std::string self = "agent '" + agent.name + "'";
+    // What the agent holds itself, as opposed to through a server, a tool or a delegate.
+    const std::string own = "its own configuration";
     if (text_of(attrs.get("kind")) == "coding-assistant") {
       for (std::string_view capability : {"private_data", "writes_files"}) {
         reach.capabilities.push_back(
             {std::string(capability),
-             self,
+             own,
              {{self + " is a coding assistant: it reads and edits the repository", agent.loc}}});
       }
     }
     const std::string& code = text_of(attrs.get("code_execution"));
     if (code == "safe" || code == "unsafe") {
       reach.capabilities.push_back({"code_execution",
-                                    self,
+                                    own,
                                     {{self + " executes the code it writes (" + code + " mode)",
                                       attrs.get("code_execution")->loc}}});
     }
     if (is_true(attrs.get("unrestricted_shell"))) {
       reach.capabilities.push_back({"code_execution",
-                                    self,
+                                    own,
                                     {{self + " may run any shell command without asking",
                                       attrs.get("unrestricted_shell")->loc}}});
     }
@@ -299,9 +312,9 @@ class ReachCalculator {
   void add_workload_powers(const Entity& server, EntityId workload_id, const std::string& via,
                            Reach& reach) {
     const Entity& workload = graph_.at(workload_id);
-    const Step served{
-        via + " is served by " + text_of(workload.attrs.get("kind")) + " '" + workload.name + "'",
-        workload.loc};
+    const Step served{via + " is served by " + text_of(workload.attrs.get("kind")) + " '" +
+                          short_name(workload) + "'",
+                      workload.loc};
     const Value* identity_ref = workload.attrs.get("identity");
     if (identity_ref == nullptr || identity_ref->kind != ValueKind::kRef ||
         identity_ref->ref >= graph_.size()) {
@@ -312,11 +325,11 @@ class ReachCalculator {
     const core::SourceLoc runs_loc = account_setting != nullptr && account_setting->loc.valid()
                                          ? account_setting->loc
                                          : workload.loc;
-    const std::string account_name = "ServiceAccount '" + account.name + "'";
-    const Step runs_as{"'" + workload.name + "' runs as " + account_name, runs_loc};
-    note_acting(
-        identity_ref->ref,
-        Step{"MCP server '" + server.name + "' (workload '" + workload.name + "')", runs_loc});
+    const std::string account_name = "ServiceAccount '" + short_name(account) + "'";
+    const Step runs_as{"'" + short_name(workload) + "' runs as " + account_name, runs_loc};
+    note_acting(identity_ref->ref,
+                Step{"MCP server '" + server.name + "' (workload '" + short_name(workload) + "')",
+                     runs_loc});
     if (const Value* grants = account.attrs.get("grants")) {
       for (const auto& grant_ref : grants->items) {
         if (grant_ref.ref >= graph_.size()) continue;
@@ -325,10 +338,11 @@ class ReachCalculator {
         }
       }
     }
+    add_builtin_role_powers(account, account_name, via, {served, runs_as}, reach);
     const Value* cloud = account.attrs.get("cloud_role");
     if (cloud == nullptr || cloud->kind != ValueKind::kRef || cloud->ref >= graph_.size()) return;
     const Entity& role = graph_.at(cloud->ref);
-    const std::string role_name = "cloud identity '" + role.name + "'";
+    const std::string role_name = "cloud identity '" + short_name(role) + "'";
     const Step assumes{account_name + " acts as " + role_name, cloud->loc};
     note_acting(cloud->ref, Step{account_name, cloud->loc});
     auto add_cloud = [&](const Entity& grant) {
@@ -350,6 +364,37 @@ class ReachCalculator {
             {"cloud-admin", role_name, via, step, {served, runs_as, assumes, step}});
       }
     }
+  }
+
+  /// Kubernetes' default user-facing ClusterRoles, bound by name but defined by the API
+  /// server rather than the repository.
+  void add_builtin_role_powers(const Entity& account, const std::string& account_name,
+                               const std::string& via, const Chain& chain, Reach& reach) const {
+    static const std::map<std::string, std::vector<std::string>> kBuiltin = {
+        {"cluster-admin", {"cluster-admin"}},
+        {"admin", {"read-secrets", "exec-pods", "create-workloads", "rbac-escalation"}},
+        {"edit", {"read-secrets", "exec-pods", "create-workloads"}}};
+    const Value* roles = account.attrs.get("roles");
+    if (!has_items(roles)) return;
+    for (const auto& role : roles->items) {
+      const auto builtin = kBuiltin.find(role.text);
+      if (builtin == kBuiltin.end() || defined_in_repository(account, role.text)) continue;
+      const Step step{"the built-in ClusterRole '" + role.text + "' is bound to " + account_name,
+                      role.loc};
+      for (const auto& power : builtin->second) {
+        Chain full = chain;
+        full.push_back(step);
+        reach.powers.push_back({power, account_name, via, step, std::move(full)});
+      }
+    }
+  }
+
+  [[nodiscard]] bool defined_in_repository(const Entity& account, const std::string& role) const {
+    const Value* grants = account.attrs.get("grants");
+    if (!has_items(grants)) return false;
+    return std::any_of(grants->items.begin(), grants->items.end(), [&](const Value& grant) {
+      return grant.ref < graph_.size() && text_of(graph_.at(grant.ref).attrs.get("role")) == role;
+    });
   }
 
   void note_acting(EntityId identity, Step step) {
@@ -381,7 +426,7 @@ std::vector<Reached> all_capabilities(const Reach& reach) {
   for (const auto& power : reach.powers) {
     for (auto capability : capabilities_of_power(power.power)) {
       all.push_back(
-          {std::string(capability), power.identity + " (through " + power.via + ")", power.chain});
+          {std::string(capability), power.identity + " behind " + power.via, power.chain});
     }
   }
   std::vector<Reached> unique;
@@ -454,6 +499,10 @@ Value spending_value(const Entity& agent, const std::vector<Reached>& reach,
   }
   const bool can_spend = money != nullptr || keyed_model != nullptr;
   spending.set("can_spend", Value::of_bool(can_spend, agent.loc));
+  spending.set("kind", Value::of_string(money != nullptr         ? "money"
+                                        : keyed_model != nullptr ? "llm"
+                                                                 : "",
+                                        agent.loc));
   Chain chain;
   if (money != nullptr) {
     chain = money->chain;

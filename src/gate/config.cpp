@@ -329,4 +329,30 @@ std::optional<Config> parse_config(std::string_view path, std::string_view text,
   return config;
 }
 
+link::TopologyInputs topology_inputs(const Config& config, const std::string& in_tree) {
+  auto located = [&](core::SourceLoc loc) {
+    if (!in_tree.empty() && loc.file == config.path) loc.file = in_tree;
+    return loc;
+  };
+  link::TopologyInputs inputs;
+  for (const auto& agent : config.agents) {
+    link::DeclaredIntent intent;
+    intent.agent = agent.name;
+    intent.autonomy = agent.autonomy;
+    intent.tools = agent.tools;
+    intent.data_scopes = agent.data_scopes;
+    if (agent.spending_cap) {
+      intent.spending_cap =
+          link::SpendingCap{agent.spending_cap->amount, agent.spending_cap->currency,
+                            agent.spending_cap->period, located(agent.spending_cap->loc)};
+    }
+    intent.loc = located(agent.loc);
+    inputs.intents.push_back(std::move(intent));
+  }
+  for (const auto& identity : config.identities) {
+    inputs.identities.push_back({identity.identity, identity.policies, located(identity.loc)});
+  }
+  return inputs;
+}
+
 }  // namespace fermata::gate

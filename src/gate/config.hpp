@@ -14,6 +14,7 @@
 #include "core/diagnostic.hpp"
 #include "core/severity.hpp"
 #include "core/source_loc.hpp"
+#include "link/topology.hpp"
 
 namespace fermata::gate {
 
@@ -77,6 +78,11 @@ struct Config {
   std::vector<AgentIntent> agents;
   core::SourceLoc rules_loc;  ///< for errors about rule ids that do not exist
 };
+
+/// The configuration's declarations about agents and cloud identities, for the linker.
+/// Their locations name `in_tree` (the configuration's path inside the scanned tree) when
+/// it is not empty, so findings about a declaration point into the scanned repository.
+link::TopologyInputs topology_inputs(const Config& config, const std::string& in_tree);
 
 /// Parses configuration text; `path` names the file in diagnostics, `base_dir` resolves
 /// relative directories. Returns nullopt (with errors in `sink`) when it is invalid.

@@ -120,7 +120,7 @@ class ServiceIndex {
       if (entity.kind != EntityKind::kEndpoint) continue;
       const std::string& kind = text_of(entity.attrs.get("kind"));
       if (kind == "Service") {
-        by_name_[entity.name].push_back(entity.id);
+        by_name_[text_of(entity.attrs.get("name"))].push_back(entity.id);
       } else if (kind == "Ingress") {
         if (const Value* hosts = entity.attrs.get("hosts")) {
           for (const auto& host : hosts->items) ingress_hosts_[host.text].push_back(entity.id);

@@ -548,6 +548,9 @@ void add_agent_schema(RecordBuilder& record) {
       .add("spending",
            RecordBuilder()
                .add("can_spend", bool_type(), "it can spend money or metered credit")
+               .add("kind", string_type(),
+                    "money (payments, cloud provisioning) | llm (a model called with an API "
+                    "key, billed per token) | \"\"")
                .add("via", string_type(), "what lets it spend, at its line")
                .add("steps", list_of(string_type()), "the chain")
                .add("capped", bool_type(),

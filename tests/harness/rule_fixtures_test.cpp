@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "discover/working_tree.hpp"
+#include "gate/config.hpp"
 #include "report/reporter.hpp"
 #include "rules/rule_set.hpp"
 #include "scan/scanner.hpp"
@@ -49,7 +50,20 @@ CaseResult run_case(const std::string& rule_id, const fs::path& dir,
   discover::WalkOptions walk;
   walk.honour_gitignore = false;
   discover::WorkingTreeProvider files(dir, walk);
-  scan::ScanResult result = scan::run_scan(files, rule_set, secrets, {});
+  // A case may declare agents and identities in its own .fermata.yaml, as a repository does.
+  scan::ScanOptions options;
+  const fs::path config_path = dir / ".fermata.yaml";
+  if (fs::exists(config_path)) {
+    std::ifstream in(config_path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    core::DiagnosticSink config_sink;
+    auto config = gate::parse_config(config_path.generic_string(), text.str(), dir.generic_string(),
+                                     config_sink);
+    REQUIRE_MESSAGE(config.has_value(), config_path.string());
+    options.topology = gate::topology_inputs(*config, ".fermata.yaml");
+  }
+  scan::ScanResult result = scan::run_scan(files, rule_set, secrets, options);
   CaseResult out;
   for (const auto& finding : result.findings)
     out.findings.push_back(report::canonical_line(finding));
