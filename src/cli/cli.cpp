@@ -555,8 +555,9 @@ int run_graph_command(const GraphFlags& flags, std::ostream& out, std::ostream& 
   if (!secrets) return gate::kExitUsage;
   auto result = scan_current(flags.scan, *plan, *secrets, nullptr, err, terminal);
   size_t problems = 0;
-  for (const auto& diagnostic : result->diagnostics)
-    problems += diagnostic.level != core::DiagLevel::kNote;
+  for (const auto& diagnostic : result->diagnostics) {
+    if (diagnostic.level != core::DiagLevel::kNote) ++problems;
+  }
   if (problems > 0) {
     err << "fermata: " << problems << (problems == 1 ? " problem" : " problems")
         << " reading the files; `fermata scan` lists them\n";

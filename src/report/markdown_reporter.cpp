@@ -166,8 +166,9 @@ void write_markdown(const Report& report, std::ostream& out, const ReporterOptio
     out << "\n</details>\n\n";
   }
   size_t problems = 0;
-  for (const auto& diagnostic : report.diagnostics)
-    problems += diagnostic.level != core::DiagLevel::kNote;
+  for (const auto& diagnostic : report.diagnostics) {
+    if (diagnostic.level != core::DiagLevel::kNote) ++problems;
+  }
   if (problems > 0) {
     out << "### Files fermata could not read fully (" << problems << ")\n\n";
     for (const auto& diagnostic : report.diagnostics) {

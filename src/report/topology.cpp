@@ -146,7 +146,7 @@ std::string namespaced(const Entity& entity, const std::string& name) {
 /// The name with what a reviewer needs to tell it from its neighbours, in the words of the
 /// product: "helpdesk (Claude Code)", "sa agents/tickets", "role helpdesk-agent".
 std::string qualified_label(const Entity& entity, const std::string& full_name) {
-  const std::string name = short_name(entity, full_name);
+  std::string name = short_name(entity, full_name);
   switch (entity.kind) {
     case EntityKind::kAgent: {
       std::string qualifier = text_attr(entity, "client");
@@ -353,8 +353,8 @@ class Builder {
     const std::vector<Link> links = distinct_links();
     std::vector<Link> shown;
     for (const Link& link : links) {
-      const bool from_shown = node_of_.count(link.from) > 0;
-      const bool to_shown = node_of_.count(link.to) > 0;
+      const bool from_shown = node_of_.contains(link.from);
+      const bool to_shown = node_of_.contains(link.to);
       if (from_shown && to_shown) {
         shown.push_back(link);
       } else if (from_shown && summarised(graph_.at(link.to).kind)) {
@@ -436,7 +436,7 @@ class Builder {
     }
     std::vector<EntityId> kept;
     for (EntityId id : order_) {
-      if (graph_.at(id).kind != EntityKind::kEndpoint || linked.count(id) > 0) kept.push_back(id);
+      if (graph_.at(id).kind != EntityKind::kEndpoint || linked.contains(id)) kept.push_back(id);
     }
     order_ = std::move(kept);
     node_of_.clear();
@@ -558,12 +558,13 @@ class Builder {
         return "in the evidence of " + findings_[it->second.front()].rule_id;
       }
     }
-    // Both ends in one finding's chain: the finding is about the path between them.
+    // Both ends in one finding's chain: the finding is about the path between them. Both
+    // lists are in finding order, so one walk finds a common finding.
     const std::vector<size_t>& a = touched_[edge.from];
     const std::vector<size_t>& b = touched_[edge.to];
-    for (size_t finding : a) {
-      if (std::find(b.begin(), b.end(), finding) != b.end())
-        return "both ends are in the evidence of " + findings_[finding].rule_id;
+    for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+      if (a[i] == b[j]) return "both ends are in the evidence of " + findings_[a[i]].rule_id;
+      (a[i] < b[j] ? i : j) += 1;
     }
     return "";
   }
