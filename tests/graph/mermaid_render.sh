@@ -67,7 +67,7 @@ if ! timeout 120 "$browser" "${browser_flags[@]}" --dump-dom "file://$work/page.
   exit 1
 fi
 # The verdict the page wrote into its status element ("pending" if its script never finished).
-status=$(grep -o '<div id="status">[^<]*' "$work/dom.html" | head -n 1 | sed 's/^<div id="status">//')
+status=$(grep -o '<div id="status">[^<]*' "$work/dom.html" | head -n 1 | sed 's/^<div id="status">//' || true)
 if [[ "$status" != "fermata-render: ok "* ]] || grep -q 'Syntax error' "$work/dom.html" ||
   ! grep -q '<svg' "$work/dom.html"; then
   echo "mermaid_render: $path did not render: ${status:-no status}" >&2
