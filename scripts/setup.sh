@@ -10,8 +10,9 @@ build_packages=(g++ cmake ninja-build pkg-config git
                 libgit2-dev doctest-dev)
 # The report validators run on Node.js; a machine that has node and npm from elsewhere
 # (NodeSource bundles npm into its nodejs) needs nothing more.
-# The integration tests install the pre-commit hook with Debian's pre-commit.
-test_packages=(pre-commit)
+# The integration tests install the pre-commit hook with Debian's pre-commit; the graph tests
+# render `fermata graph` with Graphviz and, through mermaid.js, in headless Chromium.
+test_packages=(pre-commit graphviz chromium)
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || test_packages+=(nodejs npm)
 
 packages=("${build_packages[@]}")

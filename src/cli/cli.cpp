@@ -21,8 +21,10 @@
 #include "gate/config.hpp"
 #include "gate/gate.hpp"
 #include "gate/suppressions.hpp"
+#include "report/graph_writer.hpp"
 #include "report/reporter.hpp"
 #include "report/rules_doc.hpp"
+#include "report/topology.hpp"
 #include "rules/rule_set.hpp"
 #include "scan/scanner.hpp"
 
@@ -390,6 +392,17 @@ std::optional<scan::ScanResult> scan_current(const ScanFlags& flags, const ScanP
   return std::move(outcome.result);
 }
 
+/// The shipped secret classifier; nullopt (its problems printed) when the catalog is broken.
+std::optional<derive::SecretClassifier> load_secret_classifier(std::ostream& err) {
+  core::DiagnosticSink catalog_sink;
+  derive::SecretClassifier secrets = scan::builtin_secret_classifier(catalog_sink);
+  if (catalog_sink.has_errors()) {
+    print_diagnostics(catalog_sink, err);
+    return std::nullopt;
+  }
+  return secrets;
+}
+
 bool sort_diagnostics(std::vector<core::Diagnostic>& diagnostics) {
   std::stable_sort(diagnostics.begin(), diagnostics.end(),
                    [](const core::Diagnostic& a, const core::Diagnostic& b) {
@@ -411,12 +424,9 @@ int run_scan_command(const CLI::App& command, const CLI::Option* format, const C
   const std::string started_at = utc_timestamp();
   auto plan = make_plan(flags, err);
   if (!plan) return gate::kExitUsage;
-  core::DiagnosticSink catalog_sink;
-  derive::SecretClassifier secrets = scan::builtin_secret_classifier(catalog_sink);
-  if (catalog_sink.has_errors()) {
-    print_diagnostics(catalog_sink, err);
-    return gate::kExitUsage;
-  }
+  auto classifier = load_secret_classifier(err);
+  if (!classifier) return gate::kExitUsage;
+  const derive::SecretClassifier& secrets = *classifier;
   if (flags.staged && !flags.baseline_path.empty() && !flags.new_since.empty()) {
     err << "fermata: give either --baseline or --new-since, not both\n";
     return gate::kExitUsage;
@@ -505,6 +515,13 @@ int run_scan_command(const CLI::App& command, const CLI::Option* format, const C
   report.sources = result.sources;
   report.redactor = std::move(result.redactor);
   for (auto& fixed : report.fixed) fixed.message = report.redactor.redact(fixed.message);
+  const bool draws_topology = std::any_of(targets.begin(), targets.end(), [](const auto& target) {
+    return target.format == "markdown";
+  });
+  if (draws_topology) {
+    report.topology = std::make_shared<const report::Topology>(
+        report::build_topology(result.graph, report.findings, report.redactor));
+  }
 
   for (const auto& target : targets) {
     const report::ReporterInfo* reporter = report::find_reporter(target.format);
@@ -531,6 +548,88 @@ int run_scan_command(const CLI::App& command, const CLI::Option* format, const C
     }
   }
   return report.exit_code;
+}
+
+struct GraphFlags {
+  ScanFlags scan;
+  std::string format = "mermaid";
+  std::string output;  ///< "" or "-" = standard output
+  bool all_entities = false;
+};
+
+/// `fermata graph`: the same discovery, configuration and rules as `scan`, then the topology
+/// instead of the findings. Findings only colour the graph here: no gate, exit 0.
+int run_graph_command(const GraphFlags& flags, std::ostream& out, std::ostream& err,
+                      const Terminal& terminal) {
+  auto plan = make_plan(flags.scan, err);
+  if (!plan) return gate::kExitUsage;
+  auto secrets = load_secret_classifier(err);
+  if (!secrets) return gate::kExitUsage;
+  auto result = scan_current(flags.scan, *plan, *secrets, nullptr, err, terminal);
+  size_t problems = 0;
+  for (const auto& diagnostic : result->diagnostics) {
+    if (diagnostic.level != core::DiagLevel::kNote) ++problems;
+  }
+  if (problems > 0) {
+    err << "fermata: " << problems << (problems == 1 ? " problem" : " problems")
+        << " reading the files; `fermata scan` lists them\n";
+  }
+  report::TopologyOptions options;
+  options.all_entities = flags.all_entities;
+  const report::Topology topology =
+      report::build_topology(result->graph, result->findings, result->redactor, options);
+  auto write = [&](std::ostream& stream) {
+    if (flags.format == "dot") {
+      report::write_dot(topology, stream);
+    } else if (flags.format == "json") {
+      report::write_graph_json(topology, stream);
+    } else {
+      report::write_mermaid(topology, stream);
+    }
+  };
+  if (flags.output.empty() || flags.output == "-") {
+    write(out);
+    out.flush();
+    return gate::kExitClean;
+  }
+  std::ofstream file(flags.output, std::ios::binary | std::ios::trunc);
+  if (!file) {
+    err << "fermata: cannot write " << flags.output << "\n";
+    return gate::kExitUsage;
+  }
+  write(file);
+  file.close();
+  if (!file) {
+    err << "fermata: failed writing " << flags.output << "\n";
+    return gate::kExitUsage;
+  }
+  return gate::kExitClean;
+}
+
+/// The bounds on hostile input, shared by every command that reads a repository.
+void add_limit_options(CLI::App& command, core::Limits& limits) {
+  command.add_option("--max-file-size", limits.max_file_bytes,
+                     "Skip files larger than BYTES (default: 8 MiB)");
+  command
+      .add_option("--max-depth", limits.max_depth,
+                  "Refuse files nested deeper than N levels (default: 200, at most 1000)")
+      ->check(CLI::Range(1U, core::kMaxDepthCeiling));
+  command
+      .add_option("--max-nodes", limits.max_nodes,
+                  "Refuse files with more than N values, aliases counted each time they expand "
+                  "(default: 2000000)")
+      ->check(CLI::PositiveNumber);
+  command
+      .add_option("--max-documents", limits.max_documents,
+                  "Refuse YAML files with more than N documents (default: 10000)")
+      ->check(CLI::PositiveNumber);
+  command
+      .add_option("--max-files", limits.max_files, "Stop listing after N files (default: 1000000)")
+      ->check(CLI::PositiveNumber);
+  command
+      .add_option("--max-line-length", limits.max_line_bytes,
+                  "Skip files with a line longer than BYTES (default: 1 MiB)")
+      ->check(CLI::PositiveNumber);
 }
 
 int run_baseline_create(const ScanFlags& flags, const std::string& output_path, std::ostream& out,
@@ -587,24 +686,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   scan->add_option("--rules", flags.rule_dirs, "Extra rule directory (repeatable)")
       ->expected(1)
       ->take_all();
-  scan->add_option("--max-file-size", flags.limits.max_file_bytes,
-                   "Skip files larger than BYTES (default: 8 MiB)");
-  scan->add_option("--max-depth", flags.limits.max_depth,
-                   "Refuse files nested deeper than N levels (default: 200, at most 1000)")
-      ->check(CLI::Range(1U, core::kMaxDepthCeiling));
-  scan->add_option("--max-nodes", flags.limits.max_nodes,
-                   "Refuse files with more than N values, aliases counted each time they expand "
-                   "(default: 2000000)")
-      ->check(CLI::PositiveNumber);
-  scan->add_option("--max-documents", flags.limits.max_documents,
-                   "Refuse YAML files with more than N documents (default: 10000)")
-      ->check(CLI::PositiveNumber);
-  scan->add_option("--max-files", flags.limits.max_files,
-                   "Stop listing after N files (default: 1000000)")
-      ->check(CLI::PositiveNumber);
-  scan->add_option("--max-line-length", flags.limits.max_line_bytes,
-                   "Skip files with a line longer than BYTES (default: 1 MiB)")
-      ->check(CLI::PositiveNumber);
+  add_limit_options(*scan, flags.limits);
   scan->add_flag("--no-gitignore", flags.no_gitignore, "Scan files that .gitignore excludes");
   scan->add_flag("--allow-parse-errors", flags.allow_parse_errors,
                  "Do not fail the build on files that could not be parsed");
@@ -642,6 +724,28 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   baseline_create->add_flag("--no-gitignore", baseline_flags.no_gitignore,
                             "Scan files that .gitignore excludes");
   baseline_create->add_option("--today", baseline_flags.today, "Date for suppression expiry")
+      ->group("");
+
+  CLI::App* graph_cmd = app.add_subcommand(
+      "graph", "Draw the reconstructed topology: agents, servers, workloads, identities");
+  GraphFlags graph_flags;
+  graph_cmd->add_option("path", graph_flags.scan.path, "Directory or file to read (default: .)");
+  graph_cmd->add_option("-f,--format", graph_flags.format, "mermaid (default) | dot | json")
+      ->check(CLI::IsMember({"mermaid", "dot", "json"}));
+  graph_cmd->add_option("-o,--output", graph_flags.output, "Write to FILE instead of stdout");
+  graph_cmd->add_flag("--all", graph_flags.all_entities,
+                      "Draw every entity (tools, grants, policies too), not the readable view");
+  graph_cmd->add_option("--config", graph_flags.scan.config_path,
+                        "Configuration file (default: PATH/.fermata.yaml)");
+  graph_cmd->add_option("--rules", graph_flags.scan.rule_dirs, "Extra rule directory (repeatable)")
+      ->expected(1)
+      ->take_all();
+  graph_cmd->add_flag("--no-gitignore", graph_flags.scan.no_gitignore,
+                      "Read files that .gitignore excludes");
+  graph_cmd->add_flag("--no-progress", graph_flags.scan.no_progress,
+                      "Never show progress on standard error");
+  add_limit_options(*graph_cmd, graph_flags.scan.limits);
+  graph_cmd->add_option("--today", graph_flags.scan.today, "Date for suppression expiry")
       ->group("");
 
   CLI::App* rules_cmd = app.add_subcommand("rules", "List the rules (text, markdown or json)");
@@ -691,6 +795,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       flags.fail_on_given = fail_on->count() > 0;
       return run_scan_command(*scan, format, output, flags, out, err, terminal);
     }
+    if (graph_cmd->parsed()) return run_graph_command(graph_flags, out, err, terminal);
     if (baseline_create->parsed()) {
       baseline_flags.no_progress = true;
       return run_baseline_create(baseline_flags, baseline_output, out, err, terminal);

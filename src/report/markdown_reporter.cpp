@@ -1,17 +1,22 @@
 // report: a Markdown summary for a GitHub job summary ($GITHUB_STEP_SUMMARY) or a pull-
 // request comment: the verdict, counts by severity and MAESTRO layer, the new findings
-// first, then the rest. Text from scanned files is escaped so it cannot inject HTML or
-// break the tables, and the document stays well under GitHub's 1 MiB per step.
+// first, then the rest, and the topology as a Mermaid diagram when there is one. Text from scanned
+// files is escaped so it cannot inject HTML or break the tables, and the document stays well under
+// GitHub's 1 MiB per step.
 #include <algorithm>
 #include <array>
 #include <sstream>
 
+#include "report/graph_writer.hpp"
 #include "report/reporter.hpp"
+#include "report/topology.hpp"
 
 namespace fermata::report {
 namespace {
 
 constexpr size_t kMaxRows = 300;
+/// A larger diagram is unreadable in a job summary or a comment: `fermata graph` draws it.
+constexpr size_t kMaxDiagramNodes = 120;
 
 /// Table-cell text: no line breaks, pipes and HTML escaped, backticks neutralised.
 std::string cell(std::string_view text) {
@@ -54,6 +59,23 @@ void table(const Report& report, const std::vector<const rules::Finding*>& findi
         << " | `" << cell(finding->rule_id) << "` | `" << cell(to_string(finding->loc)) << "` | "
         << cell(report.redactor.redact(finding->message)) << " |\n";
   }
+}
+
+/// The topology, folded, when it shows agents or MCP servers and stays small enough to read.
+/// GitHub renders ```mermaid blocks in job summaries and comments; the labels cannot close the
+/// block, since mermaid_text() turns backticks into entity codes.
+void topology_section(const Report& report, std::ostream& out) {
+  if (report.topology == nullptr) return;
+  const Topology& topology = *report.topology;
+  if (!topology.has_agent_or_server() || topology.nodes.size() > kMaxDiagramNodes) return;
+  size_t risky = 0;
+  for (const TopologyEdge& edge : topology.edges) risky += edge.risky ? 1 : 0;
+  out << "<details><summary>Topology (" << topology.nodes.size() << " nodes, "
+      << topology.edges.size() << " links, " << risky << " risky)</summary>\n\n```mermaid\n";
+  write_mermaid(topology, out);
+  out << "```\n\nThick red links lead to a node with a high or critical finding, or are part of a "
+         "finding's evidence. `fermata graph --format dot` draws the same graph with Graphviz."
+         "\n\n</details>\n\n";
 }
 
 }  // namespace
@@ -115,6 +137,7 @@ void write_markdown(const Report& report, std::ostream& out, const ReporterOptio
   out << "| **all** ";
   for (auto severity : kOrder) out << " | **" << by_severity[static_cast<size_t>(severity)] << "**";
   out << " |\n\n";
+  topology_section(report, out);
 
   if (!fresh.empty()) {
     out << (report.compared_with.empty() ? "### Findings\n\n" : "### New findings\n\n");
@@ -143,8 +166,9 @@ void write_markdown(const Report& report, std::ostream& out, const ReporterOptio
     out << "\n</details>\n\n";
   }
   size_t problems = 0;
-  for (const auto& diagnostic : report.diagnostics)
-    problems += diagnostic.level != core::DiagLevel::kNote;
+  for (const auto& diagnostic : report.diagnostics) {
+    if (diagnostic.level != core::DiagLevel::kNote) ++problems;
+  }
   if (problems > 0) {
     out << "### Files fermata could not read fully (" << problems << ")\n\n";
     for (const auto& diagnostic : report.diagnostics) {

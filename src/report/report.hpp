@@ -84,6 +84,8 @@ struct Artifact {
   std::string format;  ///< parser id ("mcp-client-config"), or "" when no parser claimed it
 };
 
+struct Topology;
+
 struct Report {
   std::string tool_name = "fermata";
   std::string tool_version;
@@ -104,6 +106,9 @@ struct Report {
   std::string finished_at;
   std::shared_ptr<const SourceCache> sources;
   Redactor redactor;
+  /// The scanned system's topology (report/topology.hpp), for the reporters that draw it (the
+  /// Markdown summary); null when the caller did not compute it.
+  std::shared_ptr<const Topology> topology;
 
   [[nodiscard]] const rules::RuleMeta* rule(std::string_view id) const;
   /// The source line `loc` starts on, secrets masked, cut after kSnippetMaxCodePoints code

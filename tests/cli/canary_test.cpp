@@ -98,6 +98,10 @@ TEST_CASE("canary secrets appear in no output of any format or command") {
     run({"scan", repo, "--no-progress", "--no-gitignore", "--format", name}, outputs,
         name == "text");
   }
+  for (const std::string format : {"mermaid", "dot", "json"}) {
+    run({"graph", repo, "--no-progress", "--no-gitignore", "--format", format}, outputs);
+    run({"graph", repo, "--no-progress", "--no-gitignore", "--all", "--format", format}, outputs);
+  }
   run({"explain", "mcp-hardcoded-secret"}, outputs);
   for (const std::string format : {"text", "markdown", "json"}) {
     run({"rules", "--format", format}, outputs);

@@ -302,3 +302,44 @@ TEST_CASE("an invalid .fermata.yaml is an error with file and line, exit 2") {
   CHECK(explicit_config.err.find("my-config.yaml:1:10: error: 'fail_on' must be") !=
         std::string::npos);
 }
+
+TEST_CASE("fermata graph: the demo's topology in each format, exit 0; usage errors exit 2") {
+  const Run mermaid = fermata_run({"graph", source("fixtures/demo"), "--no-progress"});
+  CHECK(mermaid.code == 0);
+  CHECK(mermaid.out.rfind("flowchart LR\n", 0) == 0);
+  CHECK(mermaid.out.find("{{\"sa helpdesk/helpdesk-agent<br/>cluster-admin<br/>critical") !=
+        std::string::npos);
+  CHECK(mermaid.out.find("==>|\"cloud_role\"|") != std::string::npos);
+
+  TempDir out;
+  const std::string dot_file = (out.path / "graph.dot").string();
+  const Run dot = fermata_run(
+      {"graph", source("fixtures/demo"), "--no-progress", "--format", "dot", "-o", dot_file});
+  CHECK(dot.code == 0);
+  CHECK(dot.out.empty());
+  CHECK(slurp(dot_file).rfind("digraph fermata {\n", 0) == 0);
+
+  const Run json =
+      fermata_run({"graph", source("fixtures/demo"), "--no-progress", "--format", "json"});
+  REQUIRE(json.code == 0);
+  const auto doc = nlohmann::json::parse(json.out);
+  CHECK(doc["nodes"].size() == 18);
+  const Run all =
+      fermata_run({"graph", source("fixtures/demo"), "--no-progress", "--format", "json", "--all"});
+  CHECK(nlohmann::json::parse(all.out)["nodes"].size() > doc["nodes"].size());
+
+  CHECK(fermata_run({"graph", source("fixtures/demo"), "--format", "svg"}).code == 2);
+  CHECK(fermata_run({"graph", "/definitely/not/here"}).code == 2);
+  CHECK(fermata_run({"graph", source("fixtures/demo"), "-o", "/definitely/not/here/x.mmd"}).code ==
+        2);
+}
+
+TEST_CASE("the Markdown summary folds the topology after the counts") {
+  const Run run = fermata_run({"scan", source("fixtures/demo"), "--no-progress", "-f", "markdown"});
+  CHECK(run.code == 1);
+  const size_t section = run.out.find("<details><summary>Topology (18 nodes, ");
+  REQUIRE(section != std::string::npos);
+  CHECK(run.out.find("| **all** ") < section);
+  CHECK(run.out.find("```mermaid\nflowchart LR\n", section) != std::string::npos);
+  CHECK(section < run.out.find("### Findings"));
+}

@@ -1,13 +1,16 @@
 // Fuzz target: the whole pipeline on one in-memory file — discover, parse, derive (launch
-// commands, endpoints, secrets), every shipped rule and every registered reporter.
-// Besides crashes it checks fermata's promise about secrets: no value the scan classified as
-// a secret may appear in any output.
+// commands, endpoints, secrets), every shipped rule, every registered reporter and the graph
+// writers. Besides crashes it checks fermata's promise about secrets: no value the scan
+// classified as a secret may appear in any output; and that no name can add a statement to
+// the Mermaid diagram.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "derive/derive.hpp"
@@ -15,7 +18,9 @@
 #include "fuzz_check.hpp"
 #include "parsers/mcp/mcp_client_config.hpp"
 #include "parsers/syntax/json_reader.hpp"
+#include "report/graph_writer.hpp"
 #include "report/reporter.hpp"
+#include "report/topology.hpp"
 #include "rules/rule_set.hpp"
 #include "scan/scanner.hpp"
 
@@ -86,6 +91,26 @@ std::vector<std::string> secrets_in(const std::string& path, std::string_view te
   return forms;
 }
 
+/// Every line of the diagram is one the writer makes: a name may only ever sit inside the
+/// quotes of its own label, so a node line has exactly one pair of quotes.
+void check_mermaid(const std::string& diagram) {
+  std::istringstream lines(diagram);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line == "flowchart LR" || line.rfind("  %% ", 0) == 0 ||
+        line.rfind("  linkStyle ", 0) == 0 || line.rfind("  classDef ", 0) == 0 ||
+        line.rfind("  class ", 0) == 0)
+      continue;
+    fuzz::require(line.rfind("  n", 0) == 0 || line.rfind("  empty[", 0) == 0 ||
+                      line.rfind("  omitted[", 0) == 0,
+                  "a Mermaid line is a node or a link");
+    fuzz::require(std::count(line.begin(), line.end(), '"') == 2,
+                  "a Mermaid label is one quoted string");
+    fuzz::require(line.find('`') == std::string::npos && line.find('%') == std::string::npos,
+                  "no backtick or percent sign in a Mermaid label");
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -114,18 +139,40 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   report.sources = result.sources;
   report.redactor = std::move(result.redactor);
 
-  const std::vector<std::string> secrets = secrets_in(path, text);
+  report.topology = std::make_shared<const report::Topology>(
+      report::build_topology(result.graph, report.findings, report.redactor));
+  std::vector<std::pair<std::string_view, std::string>> outputs;
   for (const auto& reporter : report::reporters()) {
     std::ostringstream out;
     reporter.write(report, out, report::ReporterOptions{});
-    const std::string written = out.str();
+    outputs.emplace_back(reporter.name, out.str());
+  }
+  report::TopologyOptions every_entity;
+  every_entity.all_entities = true;
+  for (const auto& options : {report::TopologyOptions{}, every_entity}) {
+    const report::Topology topology =
+        report::build_topology(result.graph, report.findings, report.redactor, options);
+    std::ostringstream mermaid;
+    std::ostringstream dot;
+    std::ostringstream json;
+    report::write_mermaid(topology, mermaid);
+    report::write_dot(topology, dot);
+    report::write_graph_json(topology, json);
+    check_mermaid(mermaid.str());
+    outputs.emplace_back("graph mermaid", mermaid.str());
+    outputs.emplace_back("graph dot", dot.str());
+    outputs.emplace_back("graph json", json.str());
+  }
+
+  const std::vector<std::string> secrets = secrets_in(path, text);
+  for (const auto& [name, written] : outputs) {
     // A sample when there are many: the search here is quadratic, the pipeline must not be.
     const size_t stride = secrets.size() / kOracleMaxSearches + 1;
     for (size_t i = 0; i < secrets.size(); i += stride) {
       const std::string& secret = secrets[i];
       if (secret.size() >= kOracleMinSecret && written.find(secret) != std::string::npos) {
         std::fprintf(stderr, "secret of %zu bytes printed by the %.*s reporter\n", secret.size(),
-                     static_cast<int>(reporter.name.size()), reporter.name.data());
+                     static_cast<int>(name.size()), name.data());
         fuzz::broken("a secret never appears in any output");
       }
     }
