@@ -437,15 +437,21 @@ std::vector<Reached> all_capabilities(const Reach& reach) {
   return unique;
 }
 
+/// The first item with one of `capabilities`, preferring one that does not come through
+/// `other_than` (so a flow names distinct legs when the agent has them).
 const Reached* first_of(const std::vector<Reached>& reach,
-                        std::initializer_list<std::string_view> capabilities) {
+                        std::initializer_list<std::string_view> capabilities,
+                        std::string_view other_than = {}) {
+  const Reached* fallback = nullptr;
   for (const auto& item : reach) {
-    if (std::find(capabilities.begin(), capabilities.end(), item.capability) !=
+    if (std::find(capabilities.begin(), capabilities.end(), item.capability) ==
         capabilities.end()) {
-      return &item;
+      continue;
     }
+    if (other_than.empty() || item.via != other_than) return &item;
+    if (fallback == nullptr) fallback = &item;
   }
-  return nullptr;
+  return fallback;
 }
 
 Value flow_value(const Reached& source, const Reached& target, const Reached& sink,
@@ -548,6 +554,8 @@ Value undeclared_tools(const Entity& agent, const model::Graph& graph) {
   }
   if (const Value* tools = agent.attrs.get("tools")) {
     for (const auto& tool : tools->items) {
+      // An MCP server's tools are judged with the server itself, above.
+      if (text_of(tool.get("kind")) == "mcp") continue;
       const std::string& name = text_of(tool.get("name"));
       const std::string& server = text_of(tool.get("server"));
       if (!permitted(name) && (server.empty() || !permitted(server))) {
@@ -605,12 +613,13 @@ void derive_reach(model::Graph& graph) {
     Value toxic = Value::list(loc);
     Value code = Value::list(loc);
     if (const Reached* untrusted = first_of(capabilities, {"untrusted_input"})) {
-      const Reached* sensitive = first_of(capabilities, {"private_data"});
-      const Reached* out = first_of(capabilities, {"sends_out", "modifies_infrastructure"});
+      const Reached* sensitive = first_of(capabilities, {"private_data"}, untrusted->via);
+      const Reached* out =
+          first_of(capabilities, {"sends_out", "modifies_infrastructure"}, untrusted->via);
       if (sensitive != nullptr && out != nullptr) {
         toxic.push(flow_value(*untrusted, *sensitive, *out, loc));
       }
-      if (const Reached* runs = first_of(capabilities, {"code_execution"})) {
+      if (const Reached* runs = first_of(capabilities, {"code_execution"}, untrusted->via)) {
         code.push(flow_value(*untrusted, *runs, *runs, loc));
       }
     }
