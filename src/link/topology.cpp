@@ -323,6 +323,48 @@ void attach_intents(model::Graph& graph, const std::vector<DeclaredIntent>& inte
   }
 }
 
+/// Delegates, tasks' agents and named MCP servers that nothing in the repository defines.
+void report_unresolved_agent_references(const model::Graph& graph,
+                                        std::vector<Unresolved>& unresolved) {
+  for (const auto& entity : graph.entities()) {
+    if (entity.merged_into != model::kNoEntity) continue;
+    if (entity.kind == EntityKind::kTask) {
+      const Value* name = entity.attrs.get("agent_name");
+      const Value* agent = entity.attrs.get("agent");
+      if (!text_of(name).empty() && (agent == nullptr || agent->kind != ValueKind::kRef)) {
+        unresolved.push_back({"task '" + entity.name + "' is assigned to agent '" + name->text +
+                                  "', which is not defined beside it",
+                              name->loc});
+      }
+      continue;
+    }
+    if (entity.kind != EntityKind::kAgent) continue;
+    const Value* names = entity.attrs.get("delegate_names");
+    const Value* delegates = entity.attrs.get("delegates");
+    if (has_items(names)) {
+      for (const auto& name : names->items) {
+        bool found = false;
+        if (has_items(delegates)) {
+          for (const auto& ref : delegates->items) {
+            if (ref.ref >= graph.size()) continue;
+            const Entity& target = graph.at(ref.ref);
+            const std::string_view file = target.loc.file;
+            found = found || target.name == name.text ||
+                    (file.size() >= name.text.size() &&
+                     file.substr(file.size() - name.text.size()) == name.text) ||
+                    ref.loc == name.loc;
+          }
+        }
+        if (!found) {
+          unresolved.push_back({"agent '" + entity.name + "' hands work to '" + name.text +
+                                    "', which this repository does not define",
+                                name.loc});
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Unresolved> link_topology(model::Graph& graph, const TopologyInputs& inputs) {
@@ -331,6 +373,7 @@ std::vector<Unresolved> link_topology(model::Graph& graph, const TopologyInputs&
   link_servers_to_services(graph, unresolved);
   map_identities(graph, inputs.identities, unresolved);
   attach_intents(graph, inputs.intents, unresolved);
+  report_unresolved_agent_references(graph, unresolved);
   return unresolved;
 }
 
