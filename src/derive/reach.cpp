@@ -163,6 +163,12 @@ std::vector<std::pair<std::string, Step>> powers_of_grant(const Entity& grant) {
   return found;
 }
 
+std::string concat(std::initializer_list<std::string_view> parts) {
+  std::string joined;
+  for (auto part : parts) joined += part;
+  return joined;
+}
+
 /// A Kubernetes object as people write it: `namespace/name`; other entities by name.
 std::string short_name(const Entity& entity) {
   const std::string& name = text_of(entity.attrs.get("name"));
@@ -197,7 +203,7 @@ class ReachCalculator {
         reach.capabilities.push_back(
             {capability.text,
              via,
-             {{via + " " + std::string(capability_phrase(capability.text)) + basis,
+             {{concat({via, " ", capability_phrase(capability.text), basis}),
                capability.loc.valid() ? capability.loc : server.loc}}});
       }
     }
@@ -263,7 +269,7 @@ class ReachCalculator {
     if (const Value* delegates = attrs.get("delegates"); depth < kMaxDelegationDepth) {
       if (delegates != nullptr) {
         for (const auto& ref : delegates->items) {
-          if (ref.ref >= graph_.size() || visiting.count(ref.ref) != 0) continue;
+          if (ref.ref >= graph_.size() || visiting.contains(ref.ref)) continue;
           const Entity& delegate = graph_.at(ref.ref);
           const Step hands{self + " delegates to agent '" + delegate.name + "'", ref.loc};
           visiting.insert(ref.ref);
@@ -304,7 +310,7 @@ class ReachCalculator {
       reach.capabilities.push_back(
           {capability,
            via,
-           {{self + " has " + via + ", which " + std::string(capability_phrase(capability)),
+           {{concat({self, " has ", via, ", which ", capability_phrase(capability)}),
              loc.valid() ? loc : tool.loc}}});
     }
   }
@@ -538,7 +544,7 @@ Value undeclared_tools(const Entity& agent, const model::Graph& graph) {
   Value undeclared = Value::list(agent.loc);
   const Value* declared = agent.attrs.get("declared");
   const Value* allowed = declared != nullptr ? declared->get("tools") : nullptr;
-  if (!has_items(allowed)) return undeclared;
+  if (allowed == nullptr || allowed->items.empty()) return undeclared;
   auto permitted = [&](const std::string& name) {
     return std::any_of(allowed->items.begin(), allowed->items.end(),
                        [&](const Value& item) { return item.text == name; });
