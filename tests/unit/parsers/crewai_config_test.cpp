@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "discover/working_tree.hpp"
+#include "parser_test_support.hpp"
 #include "parsers/syntax/yaml_reader.hpp"
 #include "rules/rule_set.hpp"
 #include "scan/scanner.hpp"
@@ -17,42 +18,22 @@ using model::Value;
 
 namespace {
 
+using testing::Parsed;
+
 std::string slurp(const std::string& relative) {
-  std::ifstream in(std::filesystem::path(FERMATA_SOURCE_DIR) / "fixtures/formats/agents" / relative,
-                   std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return testing::format_fixture("agents/" + relative);
 }
 
-struct Parsed {
-  model::Graph graph;
-  core::DiagnosticSink sink;
-  bool recognised = false;
-};
-
 Parsed parse(const std::string& path, const std::string& text) {
-  Parsed out;
-  parsers::CrewAiConfigParser parser;
-  auto document = syntax::read_yaml(path, text, core::Limits{}, out.sink);
-  REQUIRE(document.has_value());
-  out.recognised = parser.parse(*document, out.graph, out.sink);
-  return out;
+  return testing::parse_with(parsers::CrewAiConfigParser(), path, text);
 }
 
 const model::Entity& find(const model::Graph& graph, model::EntityKind kind,
                           const std::string& name) {
-  for (const auto& e : graph.entities()) {
-    if (e.kind == kind && e.name == name) return e;
-  }
-  FAIL("no entity " << name);
-  return graph.entities().front();
+  return testing::find_entity(graph, kind, name);
 }
 
-std::string loc(const Value* value) {
-  REQUIRE(value != nullptr);
-  return std::to_string(value->loc.line()) + ":" + std::to_string(value->loc.column());
-}
+std::string loc(const Value* value) { return testing::line_column(value); }
 
 }  // namespace
 
