@@ -47,6 +47,9 @@ void print_diagnostics(const core::DiagnosticSink& sink, std::ostream& err) {
   for (const auto& diagnostic : sink.items()) err << core::format_diagnostic(diagnostic) << "\n";
 }
 
+/// More threads than this only cost memory: a scan is bounded by the cores it runs on.
+constexpr unsigned kMaxJobs = 1024;
+
 /// Rules are a few kilobytes; anything this large in a rule directory is not a rule.
 constexpr uintmax_t kMaxRuleFileBytes = 1U << 20U;
 
@@ -213,6 +216,7 @@ struct ScanFlags {
   bool staged = false;
   bool sarif_keep_suppressed = false;
   std::string today;
+  unsigned jobs = 0;  ///< --jobs: 0 = one thread per core
 };
 
 /// yyyy-mm-ddThh:mm:ss in UTC, as GitLab's security reports want it.
@@ -241,6 +245,7 @@ struct ScanPlan {
   discover::WalkOptions walk;
   gate::Date today;
   std::string baseline_path;
+  unsigned jobs = 0;
 };
 
 /// Flags -> plan. Problems are printed and make the caller exit 2.
@@ -323,6 +328,7 @@ std::optional<ScanPlan> make_plan(const ScanFlags& flags, std::ostream& err) {
   plan.walk.honour_gitignore = !flags.no_gitignore;
   plan.walk.extra_ignores = config.ignore_paths;
   plan.baseline_path = flags.baseline_path.empty() ? config.baseline : flags.baseline_path;
+  plan.jobs = flags.jobs;
   if (!flags.today.empty()) {
     auto today = gate::parse_date(flags.today);
     if (!today) {
@@ -348,6 +354,7 @@ ScanOutcome scan_provider(discover::FileProvider& files, const ScanPlan& plan,
   scan::ScanOptions options;
   options.limits = plan.walk.limits;
   options.progress = progress;
+  options.jobs = plan.jobs;
   ScanOutcome outcome;
   outcome.result = scan::run_scan(files, plan.rules, secrets, options);
   core::DiagnosticSink sink;
@@ -581,6 +588,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   scan->add_option("--max-line-length", flags.limits.max_line_bytes,
                    "Skip files with a line longer than BYTES (default: 1 MiB)")
       ->check(CLI::PositiveNumber);
+  scan->add_option("-j,--jobs", flags.jobs,
+                   "Threads that read, parse and evaluate (default: one per core; 1: "
+                   "sequential). Reports are the same for every value")
+      ->check(CLI::Range(1U, kMaxJobs));
   scan->add_flag("--no-gitignore", flags.no_gitignore, "Scan files that .gitignore excludes");
   scan->add_flag("--allow-parse-errors", flags.allow_parse_errors,
                  "Do not fail the build on files that could not be parsed");
@@ -615,6 +626,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       ->add_option("--rules", baseline_flags.rule_dirs, "Extra rule directory (repeatable)")
       ->expected(1)
       ->take_all();
+  baseline_create
+      ->add_option("-j,--jobs", baseline_flags.jobs,
+                   "Threads that read, parse and evaluate (default: one per core)")
+      ->check(CLI::Range(1U, kMaxJobs));
   baseline_create->add_flag("--no-gitignore", baseline_flags.no_gitignore,
                             "Scan files that .gitignore excludes");
   baseline_create->add_option("--today", baseline_flags.today, "Date for suppression expiry")
