@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -53,6 +55,38 @@ bool inside_git_dir(const fs::path& canonical_root, const fs::path& canonical) {
     if (*c == ".git") return true;
   }
   return false;
+}
+
+/// Owns a file descriptor (-1: none) and closes it.
+struct Descriptor {
+  int fd = -1;
+  explicit Descriptor(int owned) : fd(owned) {}
+  ~Descriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(const Descriptor&) = delete;
+  Descriptor(Descriptor&&) = delete;
+  Descriptor& operator=(Descriptor&&) = delete;
+};
+
+/// A descriptor that locates `path` without opening the file (Linux O_PATH), or -1.
+int locate(const fs::path& path) {
+#ifdef O_PATH
+  return ::open(path.c_str(), O_PATH | O_CLOEXEC);
+#else
+  (void)path;
+  return -1;
+#endif
+}
+
+/// Where descriptor `fd` leads, as the kernel resolved it; empty when the system cannot say
+/// (no /proc).
+fs::path descriptor_target(int fd) {
+  std::error_code ec;
+  fs::path target = fs::read_symlink("/proc/self/fd/" + std::to_string(fd), ec);
+  if (ec || !target.is_absolute()) return {};
+  return target;
 }
 
 enum class ReadStatus { kOk, kTooLarge, kFailed };
@@ -128,6 +162,23 @@ void report_too_large(DiagnosticSink& sink, const std::string& rel, uint64_t siz
               in_quotes(rel) + " is " + std::to_string(size) + " bytes, above the limit of " +
                   std::to_string(limit) + " bytes",
               SourceLoc{rel, {}});
+}
+
+/// Reads a file whose location was checked; problems become diagnostics on `path`.
+std::optional<std::string> read_checked(const fs::path& full, const std::string& path,
+                                        uint64_t max_bytes, DiagnosticSink& sink) {
+  const SourceLoc loc{path, {}};
+  ReadResult result = read_regular_file(full, max_bytes);
+  switch (result.status) {
+    case ReadStatus::kOk: return std::move(result.bytes);
+    case ReadStatus::kTooLarge:
+      report_too_large(sink, path, result.size, max_bytes);
+      return std::nullopt;
+    case ReadStatus::kFailed: break;
+  }
+  sink.report(DiagCode::kFileUnreadable, "cannot read " + in_quotes(path) + ": " + result.reason,
+              loc);
+  return std::nullopt;
 }
 
 enum class Kind {
@@ -475,6 +526,7 @@ std::vector<FileEntry> WorkingTreeProvider::list(core::DiagnosticSink& sink) {
     return {};
   }
   const fs::path canonical_root = fs::canonical(root_, ec);
+  canonical_root_ = canonical_root;
   if (ec) {
     sink.report(DiagCode::kFileUnreadable,
                 "cannot resolve " + in_quotes(display) + ": " + ec.message(),
@@ -505,29 +557,36 @@ std::optional<std::string> WorkingTreeProvider::read(const FileEntry& entry,
     full = root_ / entry.path;
     // Resolved again at read time: a link may have been retargeted since list().
     std::error_code root_ec;
-    std::error_code ec;
-    const fs::path canonical_root = fs::canonical(root_, root_ec);
-    const fs::path resolved = fs::weakly_canonical(full, ec);
-    if (root_ec || ec || !within(canonical_root, resolved) ||
-        inside_git_dir(canonical_root, resolved)) {
+    const fs::path canonical_root =
+        canonical_root_.empty() ? fs::canonical(root_, root_ec) : canonical_root_;
+    const auto outside = [&] {
       sink.report(DiagCode::kFileUnreadable,
                   in_quotes(entry.path) +
                       " does not resolve to a file inside the scanned root and outside .git",
                   loc);
       return std::nullopt;
+    };
+    if (root_ec) return outside();
+    // Where the path leads is asked of a descriptor that only locates the file (O_PATH opens
+    // no device or FIFO), and that same file is then opened for reading: one lookup instead
+    // of one per path component, and no window for a link to change between check and read.
+    const Descriptor located(locate(full));
+    const fs::path resolved = located.fd >= 0 ? descriptor_target(located.fd) : fs::path();
+    if (!resolved.empty()) {
+      if (!within(canonical_root, resolved) || inside_git_dir(canonical_root, resolved)) {
+        return outside();
+      }
+      // Read while the locating descriptor is still open.
+      return read_checked("/proc/self/fd/" + std::to_string(located.fd), entry.path,
+                          options_.limits.max_file_bytes, sink);
+    }
+    std::error_code ec;
+    const fs::path by_path = fs::weakly_canonical(full, ec);
+    if (ec || !within(canonical_root, by_path) || inside_git_dir(canonical_root, by_path)) {
+      return outside();
     }
   }
-  ReadResult result = read_regular_file(full, options_.limits.max_file_bytes);
-  switch (result.status) {
-    case ReadStatus::kOk: return std::move(result.bytes);
-    case ReadStatus::kTooLarge:
-      report_too_large(sink, entry.path, result.size, options_.limits.max_file_bytes);
-      return std::nullopt;
-    case ReadStatus::kFailed: break;
-  }
-  sink.report(DiagCode::kFileUnreadable,
-              "cannot read " + in_quotes(entry.path) + ": " + result.reason, loc);
-  return std::nullopt;
+  return read_checked(full, entry.path, options_.limits.max_file_bytes, sink);
 }
 
 void MemoryProvider::add(std::string path, std::string content) {
