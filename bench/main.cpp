@@ -17,6 +17,7 @@
 #include "bench/child_process.hpp"
 #include "bench/floors.hpp"
 #include "bench/repo_generator.hpp"
+#include "bench/yaml_parsers.hpp"
 #include "core/parallel.hpp"
 
 namespace fs = std::filesystem;
@@ -135,6 +136,20 @@ void print_target(std::ostream& out, const std::string& title, const Target& tar
   }
 }
 
+void print_yaml_comparison(std::ostream& out, const std::string& title, const std::string& root) {
+  const auto comparison = fermata::bench::compare_yaml_parsers(root);
+  const double megabytes = static_cast<double>(comparison.bytes) / 1e6;
+  out << "\n### YAML front end, " << title << ": " << grouped(comparison.files)
+      << " claimed YAML files, " << fixed(megabytes, 1)
+      << " MB in memory, one thread\n\n| parser | CPU s | MB/s | rejected "
+         "|\n|---|---:|---:|---:|\n";
+  for (const auto& timing : comparison.timings) {
+    out << "| " << timing.name << " | " << fixed(timing.cpu_seconds, 3) << " | "
+        << fixed(megabytes / std::max(timing.cpu_seconds, 1e-6), 1) << " | " << timing.failures
+        << " |\n";
+  }
+}
+
 /// A committed 2,000-file repository with a few files changed and staged, then timed scans
 /// of the index as a pre-commit hook runs them.
 Measurement measure_staged(const Settings& settings, const fs::path& root) {
@@ -217,6 +232,7 @@ int run_benchmark(Settings settings) {
     out << "\nGenerated in " << fixed(generation, 2) << " s: " << stats.kubernetes
         << " Kubernetes manifests, " << stats.mcp << " MCP client configurations, " << stats.iam
         << " IAM documents, " << stats.other << " other files.\n";
+    if (size == 10000) print_yaml_comparison(out, "synthetic 10,000 files", root.string());
     results.push_back({size, std::move(target)});
     fs::remove_all(root);
   }
@@ -224,6 +240,7 @@ int run_benchmark(Settings settings) {
     std::cerr << "real corpus " << settings.corpus << "\n";
     print_target(out, "Real corpus (" + settings.corpus + ")",
                  measure(settings.corpus, settings, report));
+    print_yaml_comparison(out, "real corpus", settings.corpus);
   }
   std::cerr << "staged scan of a " << settings.staged_files << "-file git repository\n";
   const Measurement staged = measure_staged(settings, work / "staged");
@@ -287,6 +304,10 @@ int main(int argc, char** argv) {
   generate->add_option("root", generate_root, "Directory to create")->required();
   generate->add_option("--files", generate_files, "Number of files");
 
+  CLI::App* yaml = app.add_subcommand("yaml", "Time the YAML parsers on one directory");
+  std::string yaml_root;
+  yaml->add_option("root", yaml_root, "Directory")->required();
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (floor->parsed()) {
@@ -297,6 +318,10 @@ int main(int argc, char** argv) {
                   static_cast<unsigned long long>(result.files),
                   static_cast<unsigned long long>(result.bytes),
                   static_cast<unsigned long long>(result.parsed));
+      return 0;
+    }
+    if (yaml->parsed()) {
+      print_yaml_comparison(std::cout, yaml_root, yaml_root);
       return 0;
     }
     if (generate->parsed()) {
