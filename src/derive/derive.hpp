@@ -19,8 +19,10 @@ model::Value parse_endpoint(const model::Value& url);
 
 /// Derives every entity's computed attributes. Returns the secret values found, so that
 /// reporters can mask them wherever they appear. Without a privilege catalog, IAM grants
-/// get no escalation or admin-equivalence verdicts.
+/// get no escalation or admin-equivalence verdicts. `jobs` threads share the per-server
+/// work; the result does not depend on their number.
 std::vector<std::string> derive_all(model::Graph& graph, const SecretClassifier& secrets,
-                                    const PrivilegeCatalog* privileges = nullptr);
+                                    const PrivilegeCatalog* privileges = nullptr,
+                                    unsigned jobs = 1);
 
 }  // namespace fermata::derive

@@ -225,7 +225,8 @@ ScanResult run_scan(discover::FileProvider& files, const rules::RuleSet& rules,
   }
   outcomes = {};
 
-  for (auto& secret : derive::derive_all(result.graph, secrets, &builtin_privilege_catalog())) {
+  for (auto& secret :
+       derive::derive_all(result.graph, secrets, &builtin_privilege_catalog(), jobs)) {
     result.redactor.add_secret(std::move(secret));
   }
   result.findings = rules::evaluate(rules, result.graph, jobs);
