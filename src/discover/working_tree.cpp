@@ -2,7 +2,11 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#endif
 
 #include <algorithm>
 #include <cerrno>
@@ -101,17 +105,8 @@ struct ReadResult {
 // POSIX rather than iostreams: errno gives the reason a read failed, O_NONBLOCK keeps a FIFO
 // swapped in after listing from hanging the scan, and the size is checked on the descriptor
 // actually read rather than on a path that may have changed since.
-ReadResult read_regular_file(const fs::path& path, uint64_t max_bytes) {
+ReadResult read_open_file(int fd, uint64_t max_bytes) {
   ReadResult result;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    result.reason = std::generic_category().message(errno);
-    return result;
-  }
-  struct FdCloser {
-    int fd;
-    ~FdCloser() { ::close(fd); }
-  } closer{fd};
   struct stat info {};
   if (::fstat(fd, &info) != 0) {
     result.reason = std::generic_category().message(errno);
@@ -157,6 +152,40 @@ ReadResult read_regular_file(const fs::path& path, uint64_t max_bytes) {
   return result;
 }
 
+ReadResult read_regular_file(const fs::path& path, uint64_t max_bytes) {
+  const Descriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (file.fd < 0) {
+    ReadResult result;
+    result.reason = std::generic_category().message(errno);
+    return result;
+  }
+  return read_open_file(file.fd, max_bytes);
+}
+
+/// Opens `path` for reading only when no component of it is a symbolic link (Linux openat2
+/// with RESOLVE_NO_SYMLINKS); -1 when one is, or when the kernel has no openat2.
+int open_without_links(const fs::path& path) {
+#if defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS)
+  open_how how{};
+  how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
+  how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  return static_cast<int>(::syscall(SYS_openat2, AT_FDCWD, path.c_str(), &how, sizeof how));
+#else
+  (void)path;
+  return -1;
+#endif
+}
+
+bool has_git_component(std::string_view path) {
+  for (size_t start = 0; start <= path.size();) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (path.substr(start, slash - start) == ".git") return true;
+    start = slash + 1;
+  }
+  return false;
+}
+
 void report_too_large(DiagnosticSink& sink, const std::string& rel, uint64_t size, uint64_t limit) {
   sink.report(DiagCode::kFileTooLarge,
               in_quotes(rel) + " is " + std::to_string(size) + " bytes, above the limit of " +
@@ -165,10 +194,9 @@ void report_too_large(DiagnosticSink& sink, const std::string& rel, uint64_t siz
 }
 
 /// Reads a file whose location was checked; problems become diagnostics on `path`.
-std::optional<std::string> read_checked(const fs::path& full, const std::string& path,
+std::optional<std::string> read_checked(ReadResult result, const std::string& path,
                                         uint64_t max_bytes, DiagnosticSink& sink) {
   const SourceLoc loc{path, {}};
-  ReadResult result = read_regular_file(full, max_bytes);
   switch (result.status) {
     case ReadStatus::kOk: return std::move(result.bytes);
     case ReadStatus::kTooLarge:
@@ -540,6 +568,7 @@ std::vector<FileEntry> WorkingTreeProvider::list(core::DiagnosticSink& sink) {
 std::optional<std::string> WorkingTreeProvider::read(const FileEntry& entry,
                                                      core::DiagnosticSink& sink) {
   const SourceLoc loc{entry.path, {}};
+  const uint64_t max_bytes = options_.limits.max_file_bytes;
   fs::path full;
   if (root_is_file_) {
     if (entry.path != root_.filename().string()) {
@@ -567,6 +596,14 @@ std::optional<std::string> WorkingTreeProvider::read(const FileEntry& entry,
       return std::nullopt;
     };
     if (root_ec) return outside();
+    // The common case, one open: a path with no link in it under the resolved root, and no
+    // "", ".", ".." or ".git" component, lies inside the root and outside .git as written.
+    if (!has_git_component(entry.path)) {
+      const Descriptor direct(open_without_links(canonical_root / entry.path));
+      if (direct.fd >= 0) {
+        return read_checked(read_open_file(direct.fd, max_bytes), entry.path, max_bytes, sink);
+      }
+    }
     // Where the path leads is asked of a descriptor that only locates the file (O_PATH opens
     // no device or FIFO), and that same file is then opened for reading: one lookup instead
     // of one per path component, and no window for a link to change between check and read.
@@ -577,8 +614,9 @@ std::optional<std::string> WorkingTreeProvider::read(const FileEntry& entry,
         return outside();
       }
       // Read while the locating descriptor is still open.
-      return read_checked("/proc/self/fd/" + std::to_string(located.fd), entry.path,
-                          options_.limits.max_file_bytes, sink);
+      return read_checked(
+          read_regular_file("/proc/self/fd/" + std::to_string(located.fd), max_bytes), entry.path,
+          max_bytes, sink);
     }
     std::error_code ec;
     const fs::path by_path = fs::weakly_canonical(full, ec);
@@ -586,7 +624,7 @@ std::optional<std::string> WorkingTreeProvider::read(const FileEntry& entry,
       return outside();
     }
   }
-  return read_checked(full, entry.path, options_.limits.max_file_bytes, sink);
+  return read_checked(read_regular_file(full, max_bytes), entry.path, max_bytes, sink);
 }
 
 void MemoryProvider::add(std::string path, std::string content) {
