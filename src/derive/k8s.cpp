@@ -73,6 +73,14 @@ std::string label_key(const Value& entry) {
   return key;
 }
 
+/// A role as an index key: "Role/name" or "ClusterRole/name" (a kind holds no '/').
+std::string role_key(std::string_view kind, std::string_view name) {
+  std::string key(kind);
+  key += '/';
+  key += name;
+  return key;
+}
+
 /// The ids of `index[key]`, or none.
 const std::vector<EntityId>& ids_at(
     const std::unordered_map<std::string, std::vector<EntityId>>& index, const std::string& key) {
@@ -137,7 +145,7 @@ class K8sDeriver {
     for (EntityId id : grants_) {
       const model::Entity& grant = graph_.at(id);
       const std::string& role_kind = attr_text(grant, "role_kind");
-      grants_by_role_[role_kind + "/" + attr_text(grant, "role")].push_back(id);
+      grants_by_role_[role_key(role_kind, attr_text(grant, "role"))].push_back(id);
       if (role_kind == "ClusterRole" && grant.attrs.get("role_labels") != nullptr) {
         labelled_cluster_roles_.push_back(id);
       }
@@ -236,7 +244,7 @@ class K8sDeriver {
     std::vector<EntityId> out;
     std::vector<const Value*> selectors;
     bool declared = false;
-    for (EntityId id : ids_at(grants_by_role_, kind + "/" + name)) {
+    for (EntityId id : ids_at(grants_by_role_, role_key(kind, name))) {
       const model::Entity& grant = graph_.at(id);
       if (kind == "Role" && !same_namespace(attr_text(grant, "namespace"), ns)) continue;
       declared = true;
@@ -306,7 +314,7 @@ class K8sDeriver {
 
   void finish_grant(model::Entity& grant) {
     const bool bound = grant.attrs.get("bound") != nullptr && grant.attrs.get("bound")->boolean;
-    const bool by_cluster_binding = cluster_bound_.count(grant.id) != 0;
+    const bool by_cluster_binding = cluster_bound_.contains(grant.id);
     const bool cluster_role = attr_text(grant, "role_kind") == "ClusterRole";
     grant.attrs.set("cluster_wide",
                     Value::of_bool(cluster_role && (!bound || by_cluster_binding), grant.loc));
