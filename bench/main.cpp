@@ -273,7 +273,9 @@ int run_benchmark(Settings settings) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_main(int argc, char** argv) {
   CLI::App app{"fermata_bench: scan speed against the I/O and parse floors", "fermata_bench"};
   Settings settings;
   app.add_option("--fermata", settings.fermata, "The fermata binary to measure");
@@ -334,6 +336,17 @@ int main(int argc, char** argv) {
     return run_benchmark(settings);
   } catch (const std::exception& e) {
     std::cerr << "fermata_bench: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_main(argc, argv);
+  } catch (...) {
+    std::cerr << "fermata_bench: unexpected error\n";
     return 1;
   }
 }
