@@ -238,8 +238,7 @@ int run_benchmark(Settings settings) {
   }
   if (!settings.corpus.empty()) {
     std::cerr << "real corpus " << settings.corpus << "\n";
-    print_target(out, "Real corpus (" + settings.corpus + ")",
-                 measure(settings.corpus, settings, report));
+    print_target(out, "Real corpus", measure(settings.corpus, settings, report));
     print_yaml_comparison(out, "real corpus", settings.corpus);
   }
   std::cerr << "staged scan of a " << settings.staged_files << "-file git repository\n";
