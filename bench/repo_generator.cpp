@@ -263,7 +263,7 @@ std::string cloudformation_yaml(const Service& s, Random& random) {
 }
 
 std::string python_source(const Service& s, Random& random) {
-  std::string out = "\"\"\"" + s.name +
+  std::string out = R"(""")" + s.name +
                     ": request handlers.\"\"\"\nimport json\nimport logging\n\n" +
                     "LOG = logging.getLogger(__name__)\n\n";
   const uint64_t functions = 3 + random.below(12);
@@ -315,9 +315,9 @@ std::string data_json(Random& random) {
   std::string out = "[\n";
   const uint64_t rows = 5 + random.below(40);
   for (uint64_t i = 0; i < rows; ++i) {
-    out += "  {\"id\": " + std::to_string(i) + ", \"name\": \"" + std::string(random.pick(kWords)) +
-           "\", \"weight\": " + std::to_string(random.below(1000)) +
-           ".5, \"tags\": [\"a\", \"b\"]}";
+    out += R"(  {"id": )" + std::to_string(i) + R"(, "name": ")" +
+           std::string(random.pick(kWords)) + R"(", "weight": )" +
+           std::to_string(random.below(1000)) + R"(.5, "tags": ["a", "b"]})";
     out += i + 1 < rows ? ",\n" : "\n";
   }
   out += "]\n";
