@@ -51,6 +51,9 @@ void print_diagnostics(const core::DiagnosticSink& sink, std::ostream& err) {
   for (const auto& diagnostic : sink.items()) err << core::format_diagnostic(diagnostic) << "\n";
 }
 
+/// More threads than this only cost memory: a scan is bounded by the cores it runs on.
+constexpr unsigned kMaxJobs = 1024;
+
 /// Rules are a few kilobytes; anything this large in a rule directory is not a rule.
 constexpr uintmax_t kMaxRuleFileBytes = 1U << 20U;
 
@@ -217,6 +220,7 @@ struct ScanFlags {
   bool staged = false;
   bool sarif_keep_suppressed = false;
   std::string today;
+  unsigned jobs = 0;  ///< --jobs: 0 = one thread per core
 };
 
 /// yyyy-mm-ddThh:mm:ss in UTC, as GitLab's security reports want it.
@@ -247,6 +251,7 @@ struct ScanPlan {
   std::string baseline_path;
   std::string config_path;     ///< as read; "" without a configuration
   std::string config_in_tree;  ///< relative to the scanned root; "" when outside it
+  unsigned jobs = 0;
 };
 
 /// Flags -> plan. Problems are printed and make the caller exit 2.
@@ -338,6 +343,7 @@ std::optional<ScanPlan> make_plan(const ScanFlags& flags, std::ostream& err) {
   plan.walk.honour_gitignore = !flags.no_gitignore;
   plan.walk.extra_ignores = config.ignore_paths;
   plan.baseline_path = flags.baseline_path.empty() ? config.baseline : flags.baseline_path;
+  plan.jobs = flags.jobs;
   if (!flags.today.empty()) {
     auto today = gate::parse_date(flags.today);
     if (!today) {
@@ -364,6 +370,7 @@ ScanOutcome scan_provider(discover::FileProvider& files, const ScanPlan& plan,
   options.limits = plan.walk.limits;
   options.progress = progress;
   options.topology = gate::topology_inputs(plan.config, plan.config_in_tree);
+  options.jobs = plan.jobs;
   ScanOutcome outcome;
   outcome.result = scan::run_scan(files, plan.rules, secrets, options);
   core::DiagnosticSink sink;
@@ -687,6 +694,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       ->expected(1)
       ->take_all();
   add_limit_options(*scan, flags.limits);
+  scan->add_option("-j,--jobs", flags.jobs,
+                   "Threads that read, parse and evaluate (default: one per core; 1: "
+                   "sequential). Reports are the same for every value")
+      ->check(CLI::Range(1U, kMaxJobs));
   scan->add_flag("--no-gitignore", flags.no_gitignore, "Scan files that .gitignore excludes");
   scan->add_flag("--allow-parse-errors", flags.allow_parse_errors,
                  "Do not fail the build on files that could not be parsed");
@@ -721,6 +732,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       ->add_option("--rules", baseline_flags.rule_dirs, "Extra rule directory (repeatable)")
       ->expected(1)
       ->take_all();
+  baseline_create
+      ->add_option("-j,--jobs", baseline_flags.jobs,
+                   "Threads that read, parse and evaluate (default: one per core)")
+      ->check(CLI::Range(1U, kMaxJobs));
   baseline_create->add_flag("--no-gitignore", baseline_flags.no_gitignore,
                             "Scan files that .gitignore excludes");
   baseline_create->add_option("--today", baseline_flags.today, "Date for suppression expiry")

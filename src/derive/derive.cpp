@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "derive/agents.hpp"
+#include "core/parallel.hpp"
 #include "derive/k8s.hpp"
 #include "derive/launch.hpp"
 
@@ -320,10 +322,21 @@ Value parse_endpoint(const Value& url) {
 
 std::vector<std::string> derive_all(model::Graph& graph, const SecretClassifier& secrets,
                                     const PrivilegeCatalog* privileges,
-                                    const CapabilityCatalog* capabilities) {
-  std::vector<std::string> found;
+                                    const CapabilityCatalog* capabilities, unsigned jobs) {
+  // Each MCP server is derived on its own (secret classification is most of the work), so
+  // they run in parallel; the secrets found are joined in entity order, as sequentially.
+  std::vector<model::Entity*> servers;
   for (auto& entity : graph.entities_mut()) {
-    if (entity.kind == model::EntityKind::kMcpServer) derive_mcp_server(entity, secrets, found);
+    if (entity.kind == model::EntityKind::kMcpServer) servers.push_back(&entity);
+  }
+  std::vector<std::vector<std::string>> found_per_server(servers.size());
+  core::parallel_for(servers.size(), jobs, [&](size_t i) {
+    derive_mcp_server(*servers[i], secrets, found_per_server[i]);
+  });
+  std::vector<std::string> found;
+  for (auto& secrets_found : found_per_server) {
+    found.insert(found.end(), std::make_move_iterator(secrets_found.begin()),
+                 std::make_move_iterator(secrets_found.end()));
   }
   // After the servers' launch and endpoint, which it reads.
   derive_capabilities(graph, capabilities != nullptr ? *capabilities : CapabilityCatalog{});

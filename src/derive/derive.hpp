@@ -21,9 +21,11 @@ model::Value parse_endpoint(const model::Value& url);
 /// Derives every entity's computed attributes. Returns the secret values found, so that
 /// reporters can mask them wherever they appear. Without a privilege catalog, IAM grants
 /// get no escalation or admin-equivalence verdicts; without a capability catalog, every MCP
-/// server gets the default capabilities of an unknown server.
+/// server gets the default capabilities of an unknown server. `jobs` threads share the
+/// per-server work; the result does not depend on their number.
 std::vector<std::string> derive_all(model::Graph& graph, const SecretClassifier& secrets,
                                     const PrivilegeCatalog* privileges = nullptr,
-                                    const CapabilityCatalog* capabilities = nullptr);
+                                    const CapabilityCatalog* capabilities = nullptr,
+                                    unsigned jobs = 1);
 
 }  // namespace fermata::derive

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <string>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "core/limits.hpp"
 #include "parsers/syntax/yaml_reader.hpp"
@@ -11,6 +14,7 @@
 namespace fermata::derive {
 namespace {
 
+using model::EntityId;
 using model::Value;
 using model::ValueKind;
 using syntax::Node;
@@ -139,6 +143,15 @@ std::string role_name(const std::string& arn) {
 /// EKS IRSA: a Kubernetes ServiceAccount annotated with a role ARN acts as that AWS role —
 /// the edge from an agent's pod to its cloud permissions, when the role is in the repository.
 void link_workload_identities(model::Graph& graph) {
+  // The first role of each name, looked up by name rather than by a scan per account.
+  std::unordered_map<std::string, EntityId> roles_by_name;
+  for (const auto& role : graph.entities()) {
+    const std::string& kind = text_of(role.attrs.get("kind"));
+    if (role.kind == model::EntityKind::kIdentity &&
+        (kind == "AWS::IAM::Role" || kind == "aws_iam_role")) {
+      roles_by_name.emplace(text_of(role.attrs.get("name")), role.id);
+    }
+  }
   for (auto& sa : graph.entities_mut()) {
     if (sa.kind != model::EntityKind::kIdentity ||
         text_of(sa.attrs.get("kind")) != "ServiceAccount")
@@ -148,15 +161,9 @@ void link_workload_identities(model::Graph& graph) {
     if (cloud != nullptr && text_of(cloud->get("provider")) == "aws") {
       const Value* arn = cloud->get("id");
       const std::string name = role_name(text_of(arn));
-      for (const auto& role : graph.entities()) {
-        const std::string& kind = text_of(role.attrs.get("kind"));
-        if (role.kind == model::EntityKind::kIdentity && !name.empty() &&
-            (kind == "AWS::IAM::Role" || kind == "aws_iam_role") &&
-            text_of(role.attrs.get("name")) == name) {
-          link = Value::of_ref(role.id, arn->loc);
-          break;
-        }
-      }
+      const auto role = roles_by_name.find(name);
+      if (!name.empty() && role != roles_by_name.end())
+        link = Value::of_ref(role->second, arn->loc);
     }
     sa.attrs.set("cloud_role", std::move(link));
   }
@@ -273,12 +280,13 @@ PrivilegeCatalog parse_privilege_catalog(std::string_view path, std::string_view
 }
 
 void derive_iam(model::Graph& graph, const PrivilegeCatalog& catalog) {
-  std::vector<model::Entity*> aws_grants;
+  // AWS grants by file: names join within one template or plan (see below).
+  std::unordered_map<std::string, std::vector<const model::Entity*>> aws_grants_by_file;
   for (auto& entity : graph.entities_mut()) {
     if (entity.kind != model::EntityKind::kGrant) continue;
     const std::string& source = text_of(entity.attrs.get("source"));
     if (source == "aws-iam") {
-      aws_grants.push_back(&entity);
+      aws_grants_by_file[entity.loc.file].push_back(&entity);
       const Value* statements = entity.attrs.get("statements");
       const bool identity = text_of(entity.attrs.get("policy_type")) == "identity";
       entity.attrs.set("escalations", identity && statements != nullptr
@@ -302,8 +310,10 @@ void derive_iam(model::Graph& graph, const PrivilegeCatalog& catalog) {
     Value trust = Value::null(entity.loc);
     // Names join within one template or plan: the same role name elsewhere may be another
     // account's.
-    for (const model::Entity* grant : aws_grants) {
-      if (grant->loc.file != entity.loc.file) continue;
+    static const std::vector<const model::Entity*> kNoGrants;
+    const auto in_file = aws_grants_by_file.find(entity.loc.file);
+    for (const model::Entity* grant :
+         in_file == aws_grants_by_file.end() ? kNoGrants : in_file->second) {
       const Value* attached = grant->attrs.get("attached_to");
       if (attached == nullptr) continue;
       const bool holds = std::any_of(attached->items.begin(), attached->items.end(),

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
+#include <vector>
 
 namespace fermata::derive {
 namespace {
@@ -52,6 +56,36 @@ void push_ref_once(model::Entity& entity, const std::string& name, EntityId id,
   if (!present) list.push(Value::of_ref(id, loc));
 }
 
+/// Appends a reference the caller knows is not in the list yet (each pair is visited once).
+void push_ref(model::Entity& entity, const std::string& name, EntityId id,
+              const core::SourceLoc& loc) {
+  list_attr(entity, name, entity.loc).push(Value::of_ref(id, loc));
+}
+
+/// A label as an index key: "key=value".
+std::string label_key(const Value& entry) {
+  std::string key = text_of(entry.get("key"));
+  key += '=';
+  key += text_of(entry.get("value"));
+  return key;
+}
+
+/// A role as an index key: "Role/name" or "ClusterRole/name" (a kind holds no '/').
+std::string role_key(std::string_view kind, std::string_view name) {
+  std::string key(kind);
+  key += '/';
+  key += name;
+  return key;
+}
+
+/// The ids of `index[key]`, or none.
+const std::vector<EntityId>& ids_at(
+    const std::unordered_map<std::string, std::vector<EntityId>>& index, const std::string& key) {
+  static const std::vector<EntityId> kNone;
+  const auto it = index.find(key);
+  return it == index.end() ? kNone : it->second;
+}
+
 class K8sDeriver {
  public:
   K8sDeriver(model::Graph& graph, const SecretClassifier& secrets, std::vector<std::string>& found)
@@ -76,6 +110,7 @@ class K8sDeriver {
         default: break;
       }
     }
+    build_indexes();
     for (EntityId id : grants_) init_grant(graph_.at_mut(id));
     for (EntityId id : policies_) {
       const std::string& kind = attr_text(graph_.at(id), "kind");
@@ -97,15 +132,63 @@ class K8sDeriver {
   }
 
  private:
+  // ---- indexes -------------------------------------------------------------------------
+  // Every join below looks its partners up by name, namespace or label instead of scanning
+  // every entity of the kind, so that deriving stays linear in the size of the repository.
+  // Each index lists ids in ascending order, the order the scans used to visit them in.
+
+  void build_indexes() {
+    for (EntityId id : accounts_) accounts_by_name_[attr_text(graph_.at(id), "name")].push_back(id);
+    for (EntityId id : grants_) {
+      const model::Entity& grant = graph_.at(id);
+      const std::string& role_kind = attr_text(grant, "role_kind");
+      grants_by_role_[role_key(role_kind, attr_text(grant, "role"))].push_back(id);
+      if (role_kind == "ClusterRole" && grant.attrs.get("role_labels") != nullptr) {
+        labelled_cluster_roles_.push_back(id);
+      }
+    }
+    for (EntityId id : workloads_) {
+      const Value* labels = graph_.at(id).attrs.get("labels");
+      if (labels == nullptr) continue;
+      for (const auto& entry : labels->items) {
+        auto& ids = workloads_by_label_[label_key(entry)];
+        if (ids.empty() || ids.back() != id) ids.push_back(id);
+      }
+    }
+    for (EntityId id : policies_) {
+      const model::Entity& policy = graph_.at(id);
+      const std::string& kind = attr_text(policy, "kind");
+      if (kind == "PeerAuthentication") any_peer_authentication_ = true;
+      if (kind == "Namespace") {
+        namespaces_by_name_[attr_text(policy, "name")].push_back(id);
+        continue;
+      }
+      if (kind != "NetworkPolicy" && kind != "PeerAuthentication" &&
+          kind != "AuthorizationPolicy") {
+        continue;
+      }
+      // A selector that requires a label can only select workloads carrying that label; the
+      // others (none, empty, expressions only) are tried on every workload in reach.
+      const Value* selector = policy.attrs.get("selector");
+      const Value* labels = selector != nullptr && selector->kind == ValueKind::kRecord
+                                ? selector->get("labels")
+                                : nullptr;
+      if (labels != nullptr && !labels->items.empty()) {
+        policies_by_label_[label_key(labels->items.front())].push_back(id);
+      } else {
+        broad_policies_.push_back(id);
+      }
+    }
+  }
+
   // ---- service accounts ----------------------------------------------------------------
 
   /// The ServiceAccount `name` in `ns`: a declared one (an exact namespace first), else one
   /// created for the reference so that every workload and binding has an identity to join.
   EntityId account(const std::string& ns, const std::string& name, const core::SourceLoc& loc) {
     std::optional<EntityId> loose;
-    for (EntityId id : accounts_) {
+    for (EntityId id : ids_at(accounts_by_name_, name)) {
       const model::Entity& sa = graph_.at(id);
-      if (attr_text(sa, "name") != name) continue;
       const std::string& sa_ns = attr_text(sa, "namespace");
       if (sa_ns == ns) return id;
       if (!loose && same_namespace(sa_ns, ns)) loose = id;
@@ -123,6 +206,7 @@ class K8sDeriver {
     sa.attrs.set("annotations", Value::list(loc));
     sa.attrs.set("cloud_identity", Value::null(loc));
     accounts_.push_back(sa.id);
+    accounts_by_name_[name].push_back(sa.id);
     return sa.id;
   }
 
@@ -157,9 +241,8 @@ class K8sDeriver {
     std::vector<EntityId> out;
     std::vector<const Value*> selectors;
     bool declared = false;
-    for (EntityId id : grants_) {
+    for (EntityId id : ids_at(grants_by_role_, role_key(kind, name))) {
       const model::Entity& grant = graph_.at(id);
-      if (attr_text(grant, "role_kind") != kind || attr_text(grant, "role") != name) continue;
       if (kind == "Role" && !same_namespace(attr_text(grant, "namespace"), ns)) continue;
       declared = true;
       out.push_back(id);
@@ -171,10 +254,9 @@ class K8sDeriver {
         kind == "ClusterRole" && !declared && (name == "admin" || name == "edit" || name == "view");
     if (selectors.empty() && !builtin_aggregate) return out;
     const std::string builtin_label = "rbac.authorization.k8s.io/aggregate-to-" + name;
-    for (EntityId id : grants_) {
+    for (EntityId id : labelled_cluster_roles_) {
       const model::Entity& grant = graph_.at(id);
-      if (attr_text(grant, "role_kind") != "ClusterRole" || attr_text(grant, "role") == name)
-        continue;
+      if (attr_text(grant, "role") == name) continue;
       const Value* labels = grant.attrs.get("role_labels");
       if (labels == nullptr) continue;
       bool matched = false;
@@ -215,7 +297,7 @@ class K8sDeriver {
     for (EntityId id : grants) {
       model::Entity& grant = graph_.at_mut(id);
       grant.attrs.set("bound", Value::of_bool(true, role_loc));
-      if (binding_kind == "ClusterRoleBinding") cluster_bound_.push_back(id);
+      if (binding_kind == "ClusterRoleBinding") cluster_bound_.insert(id);
       Value& held_by = list_attr(grant, "subjects", grant.loc);
       for (const auto& subject : subjects) held_by.push(subject);
       push_ref_once(grant, "bindings", binding_id, role_loc);
@@ -229,8 +311,7 @@ class K8sDeriver {
 
   void finish_grant(model::Entity& grant) {
     const bool bound = grant.attrs.get("bound") != nullptr && grant.attrs.get("bound")->boolean;
-    const bool by_cluster_binding =
-        std::find(cluster_bound_.begin(), cluster_bound_.end(), grant.id) != cluster_bound_.end();
+    const bool by_cluster_binding = cluster_bound_.contains(grant.id);
     const bool cluster_role = attr_text(grant, "role_kind") == "ClusterRole";
     grant.attrs.set("cluster_wide",
                     Value::of_bool(cluster_role && (!bound || by_cluster_binding), grant.loc));
@@ -262,7 +343,7 @@ class K8sDeriver {
     const Value* sa_value = graph_.at(id).attrs.get("service_account");
     const core::SourceLoc sa_loc = sa_value != nullptr ? sa_value->loc : graph_.at(id).loc;
     const EntityId sa = account(ns, text_of(sa_value), sa_loc);
-    push_ref_once(graph_.at_mut(sa), "workloads", id, sa_loc);
+    push_ref(graph_.at_mut(sa), "workloads", id, sa_loc);
     model::Entity& w = graph_.at_mut(id);
     w.attrs.set("identity", Value::of_ref(sa, sa_loc));
 
@@ -281,13 +362,9 @@ class K8sDeriver {
 
     // Linkerd reads the pod's annotation, else its namespace's.
     const Value* inbound = w.attrs.get("inbound_policy");
-    if (inbound == nullptr || inbound->is_null()) {
-      for (EntityId pid : policies_) {
+    if ((inbound == nullptr || inbound->is_null()) && !ns.empty()) {
+      for (EntityId pid : ids_at(namespaces_by_name_, ns)) {
         const model::Entity& policy = graph_.at(pid);
-        if (attr_text(policy, "kind") != "Namespace" || ns.empty() ||
-            attr_text(policy, "name") != ns) {
-          continue;
-        }
         const Value* annotated = policy.attrs.get("inbound_policy");
         if (annotated != nullptr && annotated->kind == ValueKind::kString) {
           w.attrs.set("inbound_policy", *annotated);
@@ -321,15 +398,16 @@ class K8sDeriver {
     if (labels == nullptr || labels->items.empty()) return;
     const Value sel = *selector;
     const std::string ns = attr_text(endpoint, "namespace");
-    for (EntityId wid : workloads_) {
+    // Only workloads carrying the selector's first label can match it.
+    for (EntityId wid : ids_at(workloads_by_label_, label_key(labels->items.front()))) {
       model::Entity& w = graph_.at_mut(wid);
       const Value* pod_labels = w.attrs.get("labels");
       if (!same_namespace(ns, attr_text(w, "namespace")) || pod_labels == nullptr ||
           !selector_matches(sel, *pod_labels)) {
         continue;
       }
-      push_ref_once(w, "endpoints", id, sel.loc);
-      push_ref_once(graph_.at_mut(id), "workloads", wid, sel.loc);
+      push_ref(w, "endpoints", id, sel.loc);
+      push_ref(graph_.at_mut(id), "workloads", wid, sel.loc);
     }
   }
 
@@ -350,6 +428,21 @@ class K8sDeriver {
     return labels != nullptr && selector_matches(*selector, *labels);
   }
 
+  /// The policies that may select `w`, ascending: those without a required label, and
+  /// those requiring a label `w` carries.
+  std::vector<EntityId> candidate_policies(const model::Entity& w) const {
+    std::vector<EntityId> out = broad_policies_;
+    if (const Value* labels = w.attrs.get("labels")) {
+      for (const auto& entry : labels->items) {
+        const auto& ids = ids_at(policies_by_label_, label_key(entry));
+        out.insert(out.end(), ids.begin(), ids.end());
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
   static bool dns_only(const Value& rule) {
     const Value* ports = rule.get("ports");
     if (ports == nullptr || ports->items.empty()) return false;
@@ -365,20 +458,15 @@ class K8sDeriver {
     const model::Entity* workload_pa = nullptr;
     const model::Entity* namespace_pa = nullptr;
     const model::Entity* mesh_pa = nullptr;
-    bool any_pa = false;
-    for (EntityId pid : policies_) {
+    const bool any_pa = any_peer_authentication_;
+    for (EntityId pid : candidate_policies(w)) {
       const model::Entity& policy = graph_.at(pid);
       const std::string& kind = attr_text(policy, "kind");
-      if (kind == "PeerAuthentication") any_pa = true;
-      if (kind != "NetworkPolicy" && kind != "PeerAuthentication" &&
-          kind != "AuthorizationPolicy") {
-        continue;
-      }
       if (!applies(policy, w)) continue;
       const Value* selector = policy.attrs.get("selector");
       const core::SourceLoc where =
           selector != nullptr && !selector->is_null() ? selector->loc : policy.loc;
-      push_ref_once(graph_.at_mut(pid), "selects", wid, where);
+      push_ref(graph_.at_mut(pid), "selects", wid, where);
       if (kind == "NetworkPolicy") {
         network.push(Value::of_ref(pid, where));
         network_ids.push_back(pid);
@@ -521,7 +609,15 @@ class K8sDeriver {
   std::vector<EntityId> grants_;
   std::vector<EntityId> endpoints_;
   std::vector<EntityId> policies_;
-  std::vector<EntityId> cluster_bound_;
+  std::unordered_set<EntityId> cluster_bound_;
+  bool any_peer_authentication_ = false;
+  std::unordered_map<std::string, std::vector<EntityId>> accounts_by_name_;
+  std::unordered_map<std::string, std::vector<EntityId>> grants_by_role_;  ///< "kind/name"
+  std::vector<EntityId> labelled_cluster_roles_;  ///< aggregation candidates
+  std::unordered_map<std::string, std::vector<EntityId>> workloads_by_label_;  ///< "key=value"
+  std::unordered_map<std::string, std::vector<EntityId>> namespaces_by_name_;
+  std::unordered_map<std::string, std::vector<EntityId>> policies_by_label_;  ///< first label
+  std::vector<EntityId> broad_policies_;
 };
 
 }  // namespace

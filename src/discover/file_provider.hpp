@@ -22,7 +22,8 @@ class FileProvider {
   /// Every candidate file, sorted by path. Problems (unreadable directory, file over the
   /// size limit, symlink leaving the root, too many files) are diagnostics, not failures.
   virtual std::vector<FileEntry> list(core::DiagnosticSink& sink) = 0;
-  /// The file's bytes; nullopt plus a diagnostic when it cannot be read.
+  /// The file's bytes; nullopt plus a diagnostic when it cannot be read. Called from several
+  /// threads at once (for different entries) once list() has returned.
   virtual std::optional<std::string> read(const FileEntry& entry, core::DiagnosticSink& sink) = 0;
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
 
 #include "discover/gitignore.hpp"
 
@@ -88,6 +89,10 @@ class GitObjectsProvider final : public FileProvider {
   }
 
   std::optional<std::string> read(const FileEntry& entry, core::DiagnosticSink& sink) override {
+    // Scans read files from several threads; libgit2 allows no concurrent use of one
+    // repository handle (docs/threading.md in libgit2), so reads take turns. Inflating a
+    // blob is cheap next to parsing it, and parsing still runs in parallel.
+    const std::lock_guard<std::mutex> lock(read_mutex_);
     auto it = index_.find(entry.path);
     git_blob* blob = nullptr;
     if (it == index_.end() || git_blob_lookup(&blob, repo_, &it->second) != 0) {
@@ -145,6 +150,7 @@ class GitObjectsProvider final : public FileProvider {
   WalkOptions options_;
   std::string origin_;
   std::map<std::string, git_oid> index_;
+  std::mutex read_mutex_;
 };
 
 struct WalkContext {

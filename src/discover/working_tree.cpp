@@ -2,12 +2,18 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#endif
 
 #include <algorithm>
 #include <cerrno>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -55,6 +61,38 @@ bool inside_git_dir(const fs::path& canonical_root, const fs::path& canonical) {
   return false;
 }
 
+/// Owns a file descriptor (-1: none) and closes it.
+struct Descriptor {
+  int fd = -1;
+  explicit Descriptor(int owned) : fd(owned) {}
+  ~Descriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(const Descriptor&) = delete;
+  Descriptor(Descriptor&&) = delete;
+  Descriptor& operator=(Descriptor&&) = delete;
+};
+
+/// A descriptor that locates `path` without opening the file (Linux O_PATH), or -1.
+int locate(const fs::path& path) {
+#ifdef O_PATH
+  return ::open(path.c_str(), O_PATH | O_CLOEXEC);
+#else
+  (void)path;
+  return -1;
+#endif
+}
+
+/// Where descriptor `fd` leads, as the kernel resolved it; empty when the system cannot say
+/// (no /proc).
+fs::path descriptor_target(int fd) {
+  std::error_code ec;
+  fs::path target = fs::read_symlink("/proc/self/fd/" + std::to_string(fd), ec);
+  if (ec || !target.is_absolute()) return {};
+  return target;
+}
+
 enum class ReadStatus { kOk, kTooLarge, kFailed };
 
 struct ReadResult {
@@ -67,17 +105,8 @@ struct ReadResult {
 // POSIX rather than iostreams: errno gives the reason a read failed, O_NONBLOCK keeps a FIFO
 // swapped in after listing from hanging the scan, and the size is checked on the descriptor
 // actually read rather than on a path that may have changed since.
-ReadResult read_regular_file(const fs::path& path, uint64_t max_bytes) {
+ReadResult read_open_file(int fd, uint64_t max_bytes) {
   ReadResult result;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    result.reason = std::generic_category().message(errno);
-    return result;
-  }
-  struct FdCloser {
-    int fd;
-    ~FdCloser() { ::close(fd); }
-  } closer{fd};
   struct stat info {};
   if (::fstat(fd, &info) != 0) {
     result.reason = std::generic_category().message(errno);
@@ -123,11 +152,61 @@ ReadResult read_regular_file(const fs::path& path, uint64_t max_bytes) {
   return result;
 }
 
+ReadResult read_regular_file(const fs::path& path, uint64_t max_bytes) {
+  const Descriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (file.fd < 0) {
+    ReadResult result;
+    result.reason = std::generic_category().message(errno);
+    return result;
+  }
+  return read_open_file(file.fd, max_bytes);
+}
+
+/// Opens `path` for reading only when no component of it is a symbolic link (Linux openat2
+/// with RESOLVE_NO_SYMLINKS); -1 when one is, or when the kernel has no openat2.
+int open_without_links(const fs::path& path) {
+#if defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS)
+  open_how how{};
+  how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
+  how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  return static_cast<int>(::syscall(SYS_openat2, AT_FDCWD, path.c_str(), &how, sizeof how));
+#else
+  (void)path;
+  return -1;
+#endif
+}
+
+bool has_git_component(std::string_view path) {
+  for (size_t start = 0; start <= path.size();) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (path.substr(start, slash - start) == ".git") return true;
+    start = slash + 1;
+  }
+  return false;
+}
+
 void report_too_large(DiagnosticSink& sink, const std::string& rel, uint64_t size, uint64_t limit) {
   sink.report(DiagCode::kFileTooLarge,
               in_quotes(rel) + " is " + std::to_string(size) + " bytes, above the limit of " +
                   std::to_string(limit) + " bytes",
               SourceLoc{rel, {}});
+}
+
+/// Reads a file whose location was checked; problems become diagnostics on `path`.
+std::optional<std::string> read_checked(ReadResult result, const std::string& path,
+                                        uint64_t max_bytes, DiagnosticSink& sink) {
+  const SourceLoc loc{path, {}};
+  switch (result.status) {
+    case ReadStatus::kOk: return std::move(result.bytes);
+    case ReadStatus::kTooLarge:
+      report_too_large(sink, path, result.size, max_bytes);
+      return std::nullopt;
+    case ReadStatus::kFailed: break;
+  }
+  sink.report(DiagCode::kFileUnreadable, "cannot read " + in_quotes(path) + ": " + result.reason,
+              loc);
+  return std::nullopt;
 }
 
 enum class Kind {
@@ -475,6 +554,7 @@ std::vector<FileEntry> WorkingTreeProvider::list(core::DiagnosticSink& sink) {
     return {};
   }
   const fs::path canonical_root = fs::canonical(root_, ec);
+  canonical_root_ = canonical_root;
   if (ec) {
     sink.report(DiagCode::kFileUnreadable,
                 "cannot resolve " + in_quotes(display) + ": " + ec.message(),
@@ -488,6 +568,7 @@ std::vector<FileEntry> WorkingTreeProvider::list(core::DiagnosticSink& sink) {
 std::optional<std::string> WorkingTreeProvider::read(const FileEntry& entry,
                                                      core::DiagnosticSink& sink) {
   const SourceLoc loc{entry.path, {}};
+  const uint64_t max_bytes = options_.limits.max_file_bytes;
   fs::path full;
   if (root_is_file_) {
     if (entry.path != root_.filename().string()) {
@@ -505,29 +586,45 @@ std::optional<std::string> WorkingTreeProvider::read(const FileEntry& entry,
     full = root_ / entry.path;
     // Resolved again at read time: a link may have been retargeted since list().
     std::error_code root_ec;
-    std::error_code ec;
-    const fs::path canonical_root = fs::canonical(root_, root_ec);
-    const fs::path resolved = fs::weakly_canonical(full, ec);
-    if (root_ec || ec || !within(canonical_root, resolved) ||
-        inside_git_dir(canonical_root, resolved)) {
+    const fs::path canonical_root =
+        canonical_root_.empty() ? fs::canonical(root_, root_ec) : canonical_root_;
+    const auto outside = [&] {
       sink.report(DiagCode::kFileUnreadable,
                   in_quotes(entry.path) +
                       " does not resolve to a file inside the scanned root and outside .git",
                   loc);
       return std::nullopt;
+    };
+    if (root_ec) return outside();
+    // The common case, one open: a path with no link in it under the resolved root, and no
+    // "", ".", ".." or ".git" component, lies inside the root and outside .git as written.
+    if (!has_git_component(entry.path)) {
+      const Descriptor direct(open_without_links(canonical_root / entry.path));
+      if (direct.fd >= 0) {
+        return read_checked(read_open_file(direct.fd, max_bytes), entry.path, max_bytes, sink);
+      }
+    }
+    // Where the path leads is asked of a descriptor that only locates the file (O_PATH opens
+    // no device or FIFO), and that same file is then opened for reading: one lookup instead
+    // of one per path component, and no window for a link to change between check and read.
+    const Descriptor located(locate(full));
+    const fs::path resolved = located.fd >= 0 ? descriptor_target(located.fd) : fs::path();
+    if (!resolved.empty()) {
+      if (!within(canonical_root, resolved) || inside_git_dir(canonical_root, resolved)) {
+        return outside();
+      }
+      // Read while the locating descriptor is still open.
+      return read_checked(
+          read_regular_file("/proc/self/fd/" + std::to_string(located.fd), max_bytes), entry.path,
+          max_bytes, sink);
+    }
+    std::error_code ec;
+    const fs::path by_path = fs::weakly_canonical(full, ec);
+    if (ec || !within(canonical_root, by_path) || inside_git_dir(canonical_root, by_path)) {
+      return outside();
     }
   }
-  ReadResult result = read_regular_file(full, options_.limits.max_file_bytes);
-  switch (result.status) {
-    case ReadStatus::kOk: return std::move(result.bytes);
-    case ReadStatus::kTooLarge:
-      report_too_large(sink, entry.path, result.size, options_.limits.max_file_bytes);
-      return std::nullopt;
-    case ReadStatus::kFailed: break;
-  }
-  sink.report(DiagCode::kFileUnreadable,
-              "cannot read " + in_quotes(entry.path) + ": " + result.reason, loc);
-  return std::nullopt;
+  return read_checked(read_regular_file(full, max_bytes), entry.path, max_bytes, sink);
 }
 
 void MemoryProvider::add(std::string path, std::string content) {

@@ -28,6 +28,7 @@ class WorkingTreeProvider final : public FileProvider {
 
  private:
   std::filesystem::path root_;
+  std::filesystem::path canonical_root_;  ///< resolved once by list(), read by every read()
   WalkOptions options_;
   bool root_is_file_ = false;
 };

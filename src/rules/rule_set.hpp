@@ -65,8 +65,9 @@ class RuleSet {
   std::vector<Rule> rules_;
 };
 
-/// Every match of every rule over the graph, unsorted, without fingerprints' gate state.
-std::vector<Finding> evaluate(const RuleSet& rules, const model::Graph& graph);
+/// Every match of every rule over the graph, unsorted, without fingerprints' gate state; in
+/// rule order, then entity order, however many `jobs` (threads) share the work.
+std::vector<Finding> evaluate(const RuleSet& rules, const model::Graph& graph, unsigned jobs = 1);
 
 /// The shipped rule files and data catalogs, embedded at build time.
 const std::vector<RuleSource>& builtin_rule_sources();

@@ -1,11 +1,13 @@
 #include "scan/scanner.hpp"
 
 #include <algorithm>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "core/parallel.hpp"
 #include "derive/derive.hpp"
 #include "derive/reach.hpp"
 #include "parsers/parser.hpp"
@@ -147,6 +149,35 @@ void parse_file(const std::string& path, const std::string& text, const core::Li
   }
 }
 
+/// What one file adds to a scan, kept apart until the files are combined in path order.
+struct FileOutcome {
+  model::Graph graph;
+  core::DiagnosticSink diagnostics;
+  std::vector<report::Artifact> artifacts;
+  std::optional<std::string> source;  ///< the text, when a parser recognised the file
+};
+
+/// Reads and parses one file; runs on any worker thread, touching nothing shared but the
+/// provider (whose reads are thread-safe) and the immutable parser registry.
+FileOutcome scan_file(discover::FileProvider& files, const discover::FileEntry& entry,
+                      const core::Limits& limits) {
+  FileOutcome outcome;
+  std::optional<std::string> text = files.read(entry, outcome.diagnostics);
+  if (text && text->size() > limits.max_file_bytes) {
+    outcome.diagnostics.report(core::DiagCode::kFileTooLarge,
+                               std::to_string(text->size()) + " bytes, more than the limit of " +
+                                   std::to_string(limits.max_file_bytes) + " (--max-file-size)",
+                               core::SourceLoc{entry.path, {}});
+    text.reset();
+  }
+  if (!text) return outcome;
+  bool keep_source = false;
+  parse_file(entry.path, *text, limits, outcome.graph, outcome.diagnostics, outcome.artifacts,
+             keep_source);
+  if (keep_source) outcome.source = std::move(text);
+  return outcome;
+}
+
 /// A file skipped for its size is only a warning, unless its path alone says it is a
 /// configuration fermata reads (`.mcp.json`): then padding it past the limit would hide it
 /// from the gate, so the skip is an error, which blocks like a file that does not parse.
@@ -184,34 +215,40 @@ ScanResult run_scan(discover::FileProvider& files, const rules::RuleSet& rules,
     entries.resize(options.limits.max_files);
   }
   result.files_discovered = entries.size();
+  const unsigned jobs = options.jobs == 0 ? core::default_jobs() : options.jobs;
+
+  // Files are read and parsed on every core, each into its own graph and diagnostics; they
+  // are combined below in path order, so entity ids, and with them every report, come out
+  // byte for byte as in a sequential scan.
+  std::vector<FileOutcome> outcomes(entries.size());
+  std::mutex progress_mutex;
   size_t done = 0;
-  for (const auto& entry : entries) {
-    std::optional<std::string> text = files.read(entry, sink);
-    if (text && text->size() > options.limits.max_file_bytes) {
-      sink.report(core::DiagCode::kFileTooLarge,
-                  std::to_string(text->size()) + " bytes, more than the limit of " +
-                      std::to_string(options.limits.max_file_bytes) + " (--max-file-size)",
-                  core::SourceLoc{entry.path, {}});
-      text.reset();
+  core::parallel_for(entries.size(), jobs, [&](size_t i) {
+    outcomes[i] = scan_file(files, entries[i], options.limits);
+    if (options.progress) {
+      const std::lock_guard<std::mutex> lock(progress_mutex);
+      options.progress(++done, entries.size());
     }
-    if (text) {
-      bool keep_source = false;
-      parse_file(entry.path, *text, options.limits, result.graph, sink, result.artifacts,
-                 keep_source);
-      if (keep_source) result.sources->put(entry.path, std::move(*text));
-    }
-    ++done;
-    if (options.progress) options.progress(done, entries.size());
+  });
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    FileOutcome& outcome = outcomes[i];
+    result.graph.merge(std::move(outcome.graph));
+    for (auto& diagnostic : outcome.diagnostics.take()) sink.report(std::move(diagnostic));
+    for (auto& artifact : outcome.artifacts) result.artifacts.push_back(std::move(artifact));
+    if (outcome.source) result.sources->put(entries[i].path, std::move(*outcome.source));
+    outcome = FileOutcome{};
   }
+  outcomes = {};
+
   for (auto& secret : derive::derive_all(result.graph, secrets, &builtin_privilege_catalog(),
-                                         &builtin_capability_catalog())) {
+                                         &builtin_capability_catalog(), jobs)) {
     result.redactor.add_secret(std::move(secret));
   }
   for (auto& missing : link::link_topology(result.graph, options.topology)) {
     sink.report(core::DiagCode::kLinkUnresolved, missing.message, missing.loc);
   }
   derive::derive_reach(result.graph);
-  result.findings = rules::evaluate(rules, result.graph);
+  result.findings = rules::evaluate(rules, result.graph, jobs);
   for (auto& finding : result.findings) {
     finding.message = result.redactor.redact(finding.message);
     for (auto& step : finding.evidence) step.message = result.redactor.redact(step.message);

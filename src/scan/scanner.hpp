@@ -22,10 +22,14 @@ namespace fermata::scan {
 
 struct ScanOptions {
   core::Limits limits;
-  /// Called after each file is read: (files done, files in total). Optional.
+  /// Called after each file is read: (files done, files in total). Optional; called from
+  /// worker threads, one call at a time, with `done` counting up by one.
   std::function<void(size_t, size_t)> progress;
   /// What the configuration declares about agents and cloud identities, for linking.
   link::TopologyInputs topology;
+  /// Threads that read, parse and evaluate: 0 for one per hardware thread, 1 for a sequential
+  /// scan. The result is the same for every value.
+  unsigned jobs = 0;
 };
 
 struct ScanResult {

@@ -319,6 +319,33 @@ TEST_CASE("working tree: links into .git are not followed, nor are .git paths re
   CHECK(count_code(read_sink, DiagCode::kFileUnreadable) == 1);
 }
 
+TEST_CASE("working tree: a file swapped for a link out of the root after listing is not read") {
+  TempTree outside;
+  outside.file("secret.txt", "runner credentials");
+  TempTree tree;
+  tree.file("a/config.json", "{}");
+  tree.file("b/config.json", "{}");
+  tree.file(".git/config", "[core]");
+
+  DiagnosticSink sink;
+  WorkingTreeProvider provider(tree.root(), {});
+  const auto entries = provider.list(sink);
+  REQUIRE(paths_of(entries) == std::vector<std::string>{"a/config.json", "b/config.json"});
+  // Between listing and reading, a file becomes a link leaving the root, and a directory a
+  // link into .git: neither is followed.
+  fs::remove(tree.root() / "a/config.json");
+  fs::create_symlink(outside.root() / "secret.txt", tree.root() / "a/config.json");
+  fs::remove_all(tree.root() / "b");
+  fs::create_symlink(tree.root() / ".git", tree.root() / "b");
+  tree.file(".git/config.json", "{\"git\": true}");
+  DiagnosticSink read_sink;
+  for (const FileEntry& entry : entries) {
+    CAPTURE(entry.path);
+    CHECK_FALSE(provider.read(entry, read_sink).has_value());
+  }
+  CHECK(count_code(read_sink, DiagCode::kFileUnreadable) == 2);
+}
+
 TEST_CASE("working tree: files above the size limit are reported and skipped") {
   TempTree tree;
   tree.file("small.txt", std::string(10, 'a'));
