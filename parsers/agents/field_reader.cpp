@@ -5,22 +5,12 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/text.hpp"
+
 namespace fermata::parsers::agents {
 
 using syntax::Node;
 using syntax::NodeKind;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view basename(std::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
 
 std::string_view parent_name(std::string_view path) {
   const size_t slash = path.rfind('/');
@@ -28,14 +18,6 @@ std::string_view parent_name(std::string_view path) {
   const std::string_view dir = path.substr(0, slash);
   const size_t before = dir.rfind('/');
   return before == std::string_view::npos ? dir : dir.substr(before + 1);
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
 }
 
 bool has_json_key(std::string_view text, std::string_view name) {

@@ -8,17 +8,18 @@
 #include <string_view>
 
 #include "core/diagnostic.hpp"
+#include "core/text.hpp"
 #include "model/value.hpp"
 #include "parsers/syntax/document.hpp"
 
 namespace fermata::parsers::agents {
 
-std::string lower(std::string_view text);
-std::string_view basename(std::string_view path);
+using core::basename;
+using core::ends_with;
+using core::lower;
+using core::starts_with;
 /// The name of the directory that holds `path` ("" at the top).
 std::string_view parent_name(std::string_view path);
-bool ends_with(std::string_view text, std::string_view suffix);
-bool starts_with(std::string_view text, std::string_view prefix);
 /// A JSON key `"name"` followed by `:` somewhere in the text.
 bool has_json_key(std::string_view text, std::string_view name);
 /// A YAML key written at the start of a line (a top-level key of a block mapping).

@@ -5,25 +5,19 @@
 #include <utility>
 
 #include "core/limits.hpp"
+#include "core/text.hpp"
 #include "parsers/syntax/json_reader.hpp"
 
 namespace fermata::parsers::iam {
 namespace {
 
+using core::ends_with;
+
+using core::lower;
+
 using model::Value;
 using syntax::Member;
 using syntax::Node;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
 
 void move_spans(Node& node, const core::Span& span) {
   node.span = span;

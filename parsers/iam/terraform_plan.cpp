@@ -3,19 +3,18 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.hpp"
 #include "parsers/iam/iam_parsers.hpp"
 #include "parsers/iam/policy_document.hpp"
 
 namespace fermata::parsers {
 namespace {
 
+using core::starts_with;
+
 using model::Value;
 using syntax::Member;
 using syntax::Node;
-
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
 
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;

@@ -8,8 +8,16 @@
 #include <tuple>
 #include <utility>
 
+#include "core/text.hpp"
+
 namespace fermata::parsers {
 namespace {
+
+using core::starts_with;
+
+using core::ends_with;
+
+using core::lower;
 
 using model::Value;
 using syntax::Member;
@@ -19,21 +27,6 @@ using syntax::NodeKind;
 /// Istio's root namespace unless meshConfig says otherwise: a policy there without a
 /// selector applies to the whole mesh.
 constexpr std::string_view kMeshRootNamespace = "istio-system";
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
 
 /// `key:` written at the start of a line (top-level YAML key).
 bool has_line_start_key(std::string_view text, std::string_view key) {

@@ -4,23 +4,19 @@
 #include <cctype>
 #include <iterator>
 
-#include "derive/agents.hpp"
 #include "core/parallel.hpp"
+#include "core/text.hpp"
+#include "derive/agents.hpp"
 #include "derive/k8s.hpp"
 #include "derive/launch.hpp"
 
 namespace fermata::derive {
 namespace {
 
+using core::lower;
+
 using model::Value;
 using model::ValueKind;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool is_loopback_host(const std::string& host) {
   if (host == "localhost" || host == "::1" || host == "0.0.0.0" || host == "::") return true;

@@ -9,22 +9,18 @@
 #include <vector>
 
 #include "core/limits.hpp"
+#include "core/text.hpp"
 #include "parsers/syntax/yaml_reader.hpp"
 
 namespace fermata::derive {
 namespace {
 
+using core::lower;
+
 using model::EntityId;
 using model::Value;
 using model::ValueKind;
 using syntax::Node;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 using model::text_of;
 

@@ -11,8 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.hpp"
+
 namespace fermata::derive {
 namespace {
+
+using core::lower;
 
 using Tokens = std::vector<LaunchToken>;
 
@@ -27,12 +31,6 @@ bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0;
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -110,9 +108,9 @@ bool is_spaced_windows_program(std::string_view command) {
     return false;
   }
   if (command.find_first_of("\"'") != std::string_view::npos) return false;
-  const std::string lower = to_lower(command);
-  return lower.ends_with(".exe") || lower.ends_with(".cmd") || lower.ends_with(".bat") ||
-         lower.ends_with(".com");
+  const std::string lowered = lower(command);
+  return lowered.ends_with(".exe") || lowered.ends_with(".cmd") || lowered.ends_with(".bat") ||
+         lowered.ends_with(".com");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -121,7 +119,7 @@ bool is_spaced_windows_program(std::string_view command) {
 // "C:\Program Files\nodejs\npx.cmd" -> "npx"; Windows file names are case-insensitive.
 std::string program_name(std::string_view path) {
   const size_t slash = path.find_last_of("/\\");
-  std::string name = to_lower(slash == std::string_view::npos ? path : path.substr(slash + 1));
+  std::string name = lower(slash == std::string_view::npos ? path : path.substr(slash + 1));
   for (std::string_view ext : {".exe", ".cmd", ".bat"}) {
     if (name.size() > ext.size() && name.ends_with(ext)) {
       name.resize(name.size() - ext.size());
@@ -480,7 +478,7 @@ void add_args_from(LaunchInfo& info, size_t from, size_t size) {
 // Bridges to remote servers
 
 void detect_bridge(const Tokens& t, LaunchInfo& info) {
-  const std::string name = to_lower(info.package);
+  const std::string name = lower(info.package);
   if (name == "supergateway") {
     // Only --sse / --streamableHttp name a remote server; --baseUrl is where it serves.
     for (int index : info.package_args) {
@@ -822,9 +820,9 @@ std::optional<std::string> mount_host_path(std::string_view spec) {
     std::string_view field = spec.substr(start, comma - start);
     const size_t eq = field.find('=');
     if (eq != std::string_view::npos) {
-      const std::string key = to_lower(field.substr(0, eq));
+      const std::string key = lower(field.substr(0, eq));
       std::string_view value = field.substr(eq + 1);
-      if (key == "type") type = to_lower(value);
+      if (key == "type") type = lower(value);
       if (key == "source" || key == "src") source = std::string(value);
     }
     start = comma + 1;
@@ -998,7 +996,7 @@ void analyse_powershell(const Tokens& t, size_t i, bool windows_powershell, int 
       if (windows_powershell) mark_inline(join_tokens(t, i, t.size()), i, true, depth, info);
       return;
     }
-    std::string name = to_lower(a.substr(1));
+    std::string name = lower(a.substr(1));
     name = name.substr(0, name.find(':'));
     if (name == "c" || (name.size() >= 3 && std::string_view("command").starts_with(name))) {
       if (i + 1 < t.size()) mark_inline(join_tokens(t, i + 1, t.size()), i + 1, true, depth, info);

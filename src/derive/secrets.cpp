@@ -12,10 +12,13 @@
 #include <utility>
 
 #include "core/limits.hpp"
+#include "core/text.hpp"
 #include "parsers/syntax/yaml_reader.hpp"
 
 namespace fermata::derive {
 namespace {
+
+using core::lower;
 
 bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -25,12 +28,6 @@ bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
 bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 bool contains(std::string_view haystack, std::string_view needle) {
@@ -479,7 +476,7 @@ bool SecretClassifier::is_reference(std::string_view value) {
 }
 
 bool SecretClassifier::is_placeholder(std::string_view value) {
-  const std::string low = to_lower(trim(value));
+  const std::string low = lower(trim(value));
   if (low.empty()) return true;
   // Whole values that are default or dummy credentials rather than secrets.
   static constexpr std::array<std::string_view, 30> kDummyValues = {

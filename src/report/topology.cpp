@@ -6,8 +6,12 @@
 #include <tuple>
 #include <utility>
 
+#include "core/text.hpp"
+
 namespace fermata::report {
 namespace {
+
+using core::starts_with;
 
 using model::Entity;
 using model::EntityId;
@@ -121,10 +125,6 @@ std::string text_attr(const Entity& entity, std::string_view name) {
 bool bool_attr(const Value& record, std::string_view name) {
   const Value* value = record.get(name);
   return value != nullptr && value->kind == ValueKind::kBool && value->boolean;
-}
-
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
 }
 
 /// The name without the kind the parsers prefix to keep names unique ("Deployment/agents/web"
