@@ -2,6 +2,7 @@
 #include <memory>
 #include <vector>
 
+#include "parsers/coding/codex_config.hpp"
 #include "parsers/iam/iam_parsers.hpp"
 #include "parsers/k8s/k8s_manifest.hpp"
 #include "parsers/mcp/mcp_client_config.hpp"
@@ -15,6 +16,7 @@ const std::vector<std::unique_ptr<Parser>>& registry() {
     parsers.push_back(std::make_unique<AwsPolicyFileParser>());
     parsers.push_back(std::make_unique<AzureRoleDefinitionParser>());
     parsers.push_back(std::make_unique<CloudFormationParser>());
+    parsers.push_back(std::make_unique<CodexConfigParser>());
     parsers.push_back(std::make_unique<GcpIamPolicyParser>());
     parsers.push_back(std::make_unique<K8sManifestParser>());
     parsers.push_back(std::make_unique<McpClientConfigParser>());
