@@ -193,6 +193,7 @@ void read_claude_settings(const syntax::Document& document, const Node& root, Va
   read_servers(reader, root, agent);
   read_hooks(reader, root, agent);
   read_environment(reader, root, agent);
+  add_hook_literals(agent);
 }
 
 }  // namespace fermata::parsers::coding

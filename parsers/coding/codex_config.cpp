@@ -78,6 +78,7 @@ class CodexReader {
     Value& attrs = graph_.at_mut(agent).attrs;
     read_environment(root, attrs);
     read_hooks(root, attrs);
+    coding::add_hook_literals(attrs);
     const Node* profiles = settings_.object(root, "profiles", "profiles");
     if (profiles == nullptr) return;
     for (const auto& member : profiles->members) {

@@ -157,6 +157,7 @@ void read_gemini_settings(const syntax::Document& document, const Node& root, Va
   if (const Node* hooks = root.get("hooks"); hooks != nullptr && hooks->kind != NodeKind::kNull) {
     agent.set("hooks", reader.hooks(*hooks, "hooks"));
   }
+  add_hook_literals(agent);
 }
 
 }  // namespace fermata::parsers::coding

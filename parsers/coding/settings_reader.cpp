@@ -292,6 +292,20 @@ void add_literal(Value& literals, std::string_view source, std::string_view key,
   literals.push(std::move(literal));
 }
 
+void add_hook_literals(Value& agent) {
+  const Value* hooks = agent.get("hooks");
+  if (hooks == nullptr || hooks->items.empty()) return;
+  Value literals =
+      agent.get("literals") != nullptr ? *agent.get("literals") : Value::list(hooks->loc);
+  for (const auto& hook : hooks->items) {
+    const Value* event = hook.get("event");
+    const Value* command = hook.get("command");
+    if (command != nullptr)
+      add_literal(literals, "command", event != nullptr ? event->text : "", *command);
+  }
+  agent.set("literals", std::move(literals));
+}
+
 bool command_fetches_network(std::string_view command) {
   const std::vector<Segment> segments = split_segments(command);
   for (size_t i = 0; i < segments.size(); ++i) {

@@ -51,6 +51,10 @@ class SettingsReader {
 void add_literal(model::Value& literals, std::string_view source, std::string_view key,
                  const model::Value& value);
 
+/// Appends each hook's command to the agent's literals (source "command", key the event), so a
+/// credential written into a hook's command line is recognised and masked like any other.
+void add_hook_literals(model::Value& agent);
+
 /// The command line downloads code and runs it: curl or wget piped into a shell or an
 /// interpreter, a shell fed by `<(curl …)` or `$(curl …)`, an interpreter given a URL, or a
 /// package runner (npx, bunx, pnpm dlx, yarn dlx, uvx, pipx run, npm exec) fetching a package.

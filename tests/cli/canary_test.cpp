@@ -79,7 +79,7 @@ std::string leak(const std::string& text, const std::string& canary) {
 
 TEST_CASE("canary secrets appear in no output of any format or command") {
   const std::vector<std::string> planted = canaries();
-  REQUIRE(planted.size() >= 54);
+  REQUIRE(planted.size() >= 64);
   const std::string repo = std::string(FERMATA_SOURCE_DIR) + "/fixtures/canary/repo";
   const fs::path dir = fs::temp_directory_path() / ("fermata-canary-" + std::to_string(::getpid()));
   fs::create_directories(dir);
@@ -105,16 +105,21 @@ TEST_CASE("canary secrets appear in no output of any format or command") {
   run({"rules", "schema"}, outputs);
 
   // The canaries were recognised: nine secrets in each of the four MCP configurations that
-  // parse and a private key written with JSON escapes; seven in the Kubernetes workload.
+  // parse and a private key written with JSON escapes, and two in the Codex configuration's
+  // servers; seven in the Kubernetes workload; five in the Claude Code settings (one in a
+  // hook's command line) and three in the Codex configuration's own settings.
   const auto json = nlohmann::json::parse(slurp(dir / "report.json"));
   size_t mcp_secrets = 0;
   size_t k8s_secrets = 0;
+  size_t agent_secrets = 0;
   for (const auto& finding : json.at("findings")) {
     if (finding.at("rule_id") == "mcp-hardcoded-secret") ++mcp_secrets;
+    if (finding.at("rule_id") == "agent-hardcoded-secret") ++agent_secrets;
     if (finding.at("rule_id") == "k8s-env-literal-secret") ++k8s_secrets;
   }
-  CHECK(mcp_secrets == 37);
+  CHECK(mcp_secrets == 39);
   CHECK(k8s_secrets == 7);
+  CHECK(agent_secrets == 8);
   bool broken_reported = false;
   for (const auto& diagnostic : json.at("diagnostics")) {
     if (diagnostic.at("location").at("file") == "broken/.mcp.json") broken_reported = true;
