@@ -115,7 +115,8 @@ bool is_url(std::string_view word) {
 bool segment_fetches(const Segment& segment) {
   if (segment.words.empty()) return false;
   const std::string_view head = command_name(segment.words[0]);
-  const std::string_view second = segment.words.size() > 1 ? segment.words[1] : "";
+  const std::string_view second =
+      segment.words.size() > 1 ? std::string_view(segment.words[1]) : std::string_view();
   if (one_of(head, {"npx", "bunx", "pnpx", "uvx"})) return !first_operand(segment.words, 1).empty();
   if ((one_of(head, {"pnpm", "yarn"}) && second == "dlx") || (head == "pipx" && second == "run") ||
       (head == "npm" && (second == "exec" || second == "x")) || (head == "bun" && second == "x")) {
