@@ -6,18 +6,43 @@
 #include <cstdint>
 #include <exception>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+namespace fermata::syntax::toml_detail {
+
+/// Thrown where toml++ 3.3 would assert: a few of its parser's expectations are checked with
+/// assertions that a malformed file can reach (`1979-05-27tX`), which abort a debug build and
+/// are undefined behaviour (an assumption) in a release build with clang.
+struct AssertionFailed : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void assertion_failed(const char* check);
+
+}  // namespace fermata::syntax::toml_detail
+
 // TOML 1.1 lets inline tables span lines and end with a comma, and Codex (a Rust TOML 1.1
 // reader) accepts such files; toml++ 3.3 reads them with its "unreleased features" on, which
 // takes its header-only build (this is the one file that includes it; see CMakeLists.txt).
-#define TOML_HEADER_ONLY 1                 // NOLINT(cppcoreguidelines-macro-usage)
-#define TOML_ENABLE_UNRELEASED_FEATURES 1  // NOLINT(cppcoreguidelines-macro-usage)
+// Its assertions stay checks in every build type and throw instead of aborting.
+// NOLINTBEGIN(cppcoreguidelines-macro-usage)
+#define TOML_HEADER_ONLY 1
+#define TOML_ENABLE_UNRELEASED_FEATURES 1
+#define TOML_ASSERT(expr) \
+  ((expr) ? static_cast<void>(0) : ::fermata::syntax::toml_detail::assertion_failed(#expr))
+#pragma push_macro("NDEBUG")
+#undef NDEBUG
 #include <toml++/toml.h>
+#pragma pop_macro("NDEBUG")
+// NOLINTEND(cppcoreguidelines-macro-usage)
 
 namespace fermata::syntax {
+
+void toml_detail::assertion_failed(const char* check) { throw AssertionFailed(check); }
+
 namespace {
 
 using core::DiagCode;
@@ -205,6 +230,7 @@ class ShapeScan {
       ++level;
       advance();
     }
+    check_header_key(level == 3);
     while (i_ < text_.size() && text_[i_] != ']' && text_[i_] != '\n') {
       const char c = text_[i_];
       if (c == '"' || c == '\'') {
@@ -223,6 +249,29 @@ class ShapeScan {
     while (i_ < text_.size() && text_[i_] == ']') advance();
     key_context_ = true;
     key_dots_ = 0;
+  }
+
+  /// toml++ 3.3 asserts, rather than reports, when a table header's key starts with a
+  /// character no key starts with (`[=a]`); such a header is refused here first.
+  void check_header_key(bool array_of_tables) {
+    size_t i = i_;
+    uint32_t column = pos_.column;
+    while (i < text_.size() && (text_[i] == ' ' || text_[i] == '\t')) {
+      ++i;
+      ++column;
+    }
+    if (i >= text_.size()) return;
+    const char c = text_[i];
+    const bool key_start = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                           (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '"' ||
+                           c == '\'' || c == ']' || (c == '[' && !array_of_tables);
+    if (key_start) return;
+    const auto byte = static_cast<unsigned char>(c);
+    const std::string found = byte > 0x20U && byte < 0x7FU ? "'" + std::string(1, c) + "'"
+                              : c == '\n' || c == '\r'     ? "the end of the line"
+                                                           : "byte " + hex_byte(byte);
+    fail(DiagCode::kTomlSyntax, "expected a key in the table header, found " + found,
+         Pos{pos_.line, column});
   }
 
   /// Skips a basic or literal string, single- or multi-line. An unterminated one ends at the
@@ -307,7 +356,14 @@ class ShapeScan {
         }
         break;
       case ']':
+        if (!stack_.empty()) close();
+        break;
       case '}':
+        // toml++ 3.3 asserts on a '}' where an array expects a value; it is an error anywhere
+        // in an array, so it is reported here.
+        if (!stack_.empty() && stack_.back().kind == '[') {
+          fail(DiagCode::kTomlSyntax, "expected a value, ',' or ']' in the array, found '}'", at);
+        }
         if (!stack_.empty()) close();
         break;
       default: break;
@@ -555,6 +611,10 @@ std::optional<Document> read_toml(std::string_view path, std::string_view text,
     sink.report(DiagCode::kTomlSyntax, describe(error.description()),
                 at(Pos{static_cast<uint32_t>(std::max<toml::source_index>(begin.line, 1)),
                        static_cast<uint32_t>(std::max<toml::source_index>(begin.column, 1))}));
+  } catch (const toml_detail::AssertionFailed&) {
+    sink.report(DiagCode::kTomlSyntax,
+                "not valid TOML: the TOML reader met a character it does not expect in this place",
+                at(Pos{}));
   } catch (const std::exception& error) {
     sink.report(DiagCode::kTomlSyntax, std::string("could not read the file: ") + error.what(),
                 at(Pos{}));

@@ -148,6 +148,27 @@ TEST_CASE("toml reader: syntax errors carry toml++'s reason at their line") {
   CHECK(bare.find("ghp_abc") == std::string::npos);
 }
 
+TEST_CASE("toml reader: a table header without a key is a syntax error, not toml++'s assertion") {
+  CHECK(error_of("[=a]\nx=1\n") ==
+        "1:2 parse.toml.syntax: expected a key in the table header, found '='");
+  CHECK(error_of("x = 1\n[[ \t.a]]\n") ==
+        "2:5 parse.toml.syntax: expected a key in the table header, found '.'");
+  CHECK(error_of("[\xC3\xA9]\n") ==
+        "1:2 parse.toml.syntax: expected a key in the table header, found byte 0xC3");
+  CHECK(error_of("x = [1,\n }]\n") ==
+        "2:2 parse.toml.syntax: expected a value, ',' or ']' in the array, found '}'");
+  parse_ok("x = [\"}\", '}', { a = \"}\" }, \"\"\"}\"\"\"]  # }\n");
+  CHECK(error_of("[[[a]]]\n") ==
+        "1:3 parse.toml.syntax: expected a key in the table header, found '['");
+  parse_ok("[ \"quoted.key\" ]\n[[ 'lit' ]]\n[-_9]\n");
+}
+
+TEST_CASE("toml reader: input that trips toml++'s own assertions is a syntax error") {
+  CHECK(error_of("dt = 1979-05-27tps://x\n") ==
+        "1:1 parse.toml.syntax: not valid TOML: the TOML reader met a character it does not "
+        "expect in this place");
+}
+
 TEST_CASE("toml reader: encoding problems are parse.encoding") {
   CHECK(error_of("a = \"\xFF\"\n") ==
         "1:6 parse.encoding: invalid UTF-8 byte 0xFF; fermata reads UTF-8");
