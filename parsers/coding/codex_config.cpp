@@ -74,7 +74,7 @@ class CodexReader {
     const Access base = access_of(root, "");
     read_servers(root);
     read_providers(root);
-    const model::EntityId agent = add_agent(std::string(kProduct), "", base, root.span);
+    const model::EntityId agent = add_agent(std::string(kProduct), "", base, root.span, false);
     Value& attrs = graph_.at_mut(agent).attrs;
     read_environment(root, attrs);
     read_hooks(root, attrs);
@@ -89,14 +89,33 @@ class CodexReader {
         continue;
       }
       Access access = access_of(member.value, "profiles." + member.key + ".");
-      // A profile overrides what it sets and inherits the rest from the base configuration.
-      if (access.approval == nullptr) access.approval = base.approval;
-      if (access.sandbox == nullptr) access.sandbox = base.sandbox;
-      if (access.workspace_write == nullptr) access.workspace_write = base.workspace_write;
+      // A profile overrides what it sets and inherits the rest from the base configuration;
+      // `inherited` names what it takes unchanged, so rules report a base setting once.
+      std::vector<std::string> inherited;
+      if (access.approval == nullptr) {
+        access.approval = base.approval;
+        inherited.emplace_back("approval");
+      }
+      if (access.sandbox == nullptr) {
+        access.sandbox = base.sandbox;
+        inherited.emplace_back("sandbox");
+      }
+      if (access.workspace_write == nullptr) {
+        access.workspace_write = base.workspace_write;
+        inherited.emplace_back("network_access");
+        inherited.emplace_back("writable_roots");
+      }
+      const bool own_model = access.model != nullptr || access.provider != nullptr;
+      if (!own_model) inherited.emplace_back("models");
       if (access.model == nullptr) access.model = base.model;
       if (access.provider == nullptr) access.provider = base.provider;
-      add_agent(std::string(kProduct) + " (profile " + member.key + ")", member.key, access,
-                member.key_span);
+      const model::EntityId id = add_agent(std::string(kProduct) + " (profile " + member.key + ")",
+                                           member.key, access, member.key_span, own_model);
+      Value names = Value::list(loc(member.key_span));
+      for (auto& attribute : inherited) {
+        names.push(Value::of_string(std::move(attribute), loc(member.key_span)));
+      }
+      graph_.at_mut(id).attrs.set("inherited", std::move(names));
     }
   }
 
@@ -186,8 +205,10 @@ class CodexReader {
   }
 
   /// One model entry per configured provider, plus the selected model when its provider is
-  /// Codex's built-in one.
-  void set_models(Value& attrs, const Access& access, const core::Span& at) const {
+  /// Codex's built-in one; with `only_selected` (a profile choosing its own model), just the
+  /// entry of the provider it selects.
+  void set_models(Value& attrs, const Access& access, const core::Span& at,
+                  bool only_selected) const {
     Value models = Value::list(loc(at));
     const std::string selected = access.provider != nullptr ? access.provider->text : "openai";
     const core::Span selected_span = access.provider != nullptr ? access.provider->span : at;
@@ -195,6 +216,7 @@ class CodexReader {
     for (const Provider& provider : providers_) {
       const bool chosen = provider.id == selected;
       selected_listed = selected_listed || chosen;
+      if (only_selected && !chosen) continue;
       Value model = Value::record(loc(provider.span));
       model.set("name", Value::of_string(provider.id, loc(provider.span)));
       model.set("provider", Value::of_string(provider.id, loc(provider.span)));
@@ -228,7 +250,7 @@ class CodexReader {
   }
 
   model::EntityId add_agent(const std::string& name, const std::string& profile,
-                            const Access& access, const core::Span& at) {
+                            const Access& access, const core::Span& at, bool only_selected_model) {
     model::Entity& agent = graph_.add(model::EntityKind::kAgent, name, loc(at));
     const model::EntityId id = agent.id;
     Value& attrs = agent.attrs;
@@ -239,16 +261,15 @@ class CodexReader {
     attrs.set("profile", Value::of_string(profile, loc(at)));
     set_approval(attrs, access);
     set_sandbox(attrs, access);
-    set_models(attrs, access, at);
+    set_models(attrs, access, at, only_selected_model);
     Value servers = Value::list(loc(at));
     Value names = Value::list(loc(at));
     for (const auto& [server, name_span] : servers_) {
       servers.push(Value::of_ref(server, loc(name_span)));
       names.push(Value::of_string(graph_.at(server).name, loc(name_span)));
     }
-    Value& stored = graph_.at_mut(id).attrs;
-    stored.set("servers", std::move(servers));
-    stored.set("server_names", std::move(names));
+    attrs.set("servers", std::move(servers));
+    attrs.set("server_names", std::move(names));
     for (const auto& [server, name_span] : servers_) {
       graph_.connect(id, server, model::EdgeKind::kUsesServer, loc(name_span));
       // The base agent is the one whose configuration declares the servers.

@@ -492,7 +492,11 @@ void add_agent_schema(RecordBuilder& record) {
       .add("autonomy", string_type(),
            "derived: limited | semi-autonomous | fully-autonomous (docs/autonomy.md)")
       .add("autonomy_reasons", list_of(string_type()),
-           "derived: the facts that decided its autonomy, each at its line");
+           "derived: the facts that decided its autonomy, each at its line")
+      .add("inherited", list_of(string_type()),
+           "for a configuration profile (Codex [profiles.NAME]), the attributes it takes "
+           "unchanged from the base configuration (approval, sandbox, network_access, "
+           "writable_roots, models), so rules can report a base setting once");
 }
 
 void add_task_schema(RecordBuilder& record) {

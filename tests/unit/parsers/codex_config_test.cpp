@@ -148,6 +148,12 @@ env_http_headers = { "Authorization" = "API_AUTH" }
   CHECK(text(safe->attrs, "approval") == "untrusted");
   CHECK(at(*safe->attrs.get("approval")) == "17:19");
   CHECK(text(safe->attrs, "sandbox") == "workspace-write");
+  const model::Value* inherited = safe->attrs.get("inherited");
+  REQUIRE(inherited != nullptr);
+  REQUIRE(inherited->items.size() == 4);
+  CHECK(inherited->items[0].text == "sandbox");
+  CHECK(inherited->items[3].text == "models");
+  CHECK(base->attrs.get("inherited") == nullptr);
   CHECK(at(*safe->attrs.get("sandbox")) == "3:16");
 
   const model::Entity* yolo =
