@@ -181,6 +181,7 @@ class ShapeScan {
         skip_string(c);
         continue;
       }
+      if (static_cast<unsigned char>(c) >= 0x80U) fail_non_ascii();
       step(c);
     }
   }
@@ -204,6 +205,15 @@ class ShapeScan {
     const size_t length = utf8_sequence_length(text_, i_);
     i_ += length == 0 ? 1 : length;
     ++pos_.column;
+  }
+
+  /// TOML allows other than ASCII only in strings and comments. toml++ 3.3 would test such a
+  /// character for Unicode whitespace, and its table for that runs into
+  /// __builtin_unreachable for most code points (é among them): undefined behaviour.
+  [[noreturn]] void fail_non_ascii() const {
+    fail(DiagCode::kTomlSyntax,
+         "a character other than ASCII outside a string or comment; quote the key or value",
+         here());
   }
 
   void check_level(uint32_t level, Pos at) const {
@@ -241,6 +251,7 @@ class ShapeScan {
         ++level;
         check_level(level, start);
       }
+      if (static_cast<unsigned char>(c) >= 0x80U) fail_non_ascii();
       advance();
     }
     check_level(level, start);
@@ -366,9 +377,25 @@ class ShapeScan {
         }
         if (!stack_.empty()) close();
         break;
-      default: break;
+      case '=': break;
+      default: skip_bare_value(); return;
     }
     advance();
+  }
+
+  /// A value not in quotes (number, boolean, date) runs to the next space, comma, bracket,
+  /// brace or comment, quotes included, since toml++ reads that far to tell its type; no
+  /// character other than ASCII may be part of it (see fail_non_ascii).
+  void skip_bare_value() {
+    while (i_ < text_.size()) {
+      const char c = text_[i_];
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ']' || c == '}' ||
+          c == '#') {
+        return;
+      }
+      if (static_cast<unsigned char>(c) >= 0x80U) fail_non_ascii();
+      advance();
+    }
   }
 
   void close() {

@@ -169,6 +169,21 @@ TEST_CASE("toml reader: input that trips toml++'s own assertions is a syntax err
         "expect in this place");
 }
 
+TEST_CASE("toml reader: other than ASCII only in strings and comments") {
+  CHECK(error_of("x = 1\ncafé = 1\n") ==
+        "2:4 parse.toml.syntax: a character other than ASCII outside a string or comment; "
+        "quote the key or value");
+  CHECK(error_of("x =\xC2\xA0"
+                 "1\n")
+            .rfind("1:4 parse.toml.syntax: a character other than ASCII", 0) == 0);
+  CHECK(
+      error_of("x = 1\\\"é\"\n").rfind("1:8 parse.toml.syntax: a character other than ASCII", 0) ==
+      0);
+  CHECK(error_of("[a.bé]\n").rfind("1:5 parse.toml.syntax: a character other than ASCII", 0) == 0);
+  const Node root = parse_ok("[\"é\".x]\n# café\n\"café\" = 'thé' # é\nm = \"\"\"é\n\"\"\"\n");
+  CHECK(root.get("é")->get("x")->get("café")->text == "thé");
+}
+
 TEST_CASE("toml reader: encoding problems are parse.encoding") {
   CHECK(error_of("a = \"\xFF\"\n") ==
         "1:6 parse.encoding: invalid UTF-8 byte 0xFF; fermata reads UTF-8");
