@@ -7,6 +7,7 @@
 #include "parsers/agents/cagent_config.hpp"
 #include "parsers/agents/crewai_config.hpp"
 #include "parsers/agents/kagent_resources.hpp"
+#include "parsers/coding/codex_config.hpp"
 #include "parsers/iam/iam_parsers.hpp"
 #include "parsers/k8s/k8s_manifest.hpp"
 #include "parsers/mcp/mcp_client_config.hpp"
@@ -23,6 +24,7 @@ const std::vector<std::unique_ptr<Parser>>& registry() {
     parsers.push_back(std::make_unique<AzureRoleDefinitionParser>());
     parsers.push_back(std::make_unique<CagentConfigParser>());
     parsers.push_back(std::make_unique<CloudFormationParser>());
+    parsers.push_back(std::make_unique<CodexConfigParser>());
     parsers.push_back(std::make_unique<CrewAiConfigParser>());
     parsers.push_back(std::make_unique<GcpIamPolicyParser>());
     parsers.push_back(std::make_unique<K8sManifestParser>());

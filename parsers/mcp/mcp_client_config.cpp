@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 
+#include "parsers/coding/client_settings.hpp"
+
 namespace fermata::parsers {
 namespace {
 
@@ -252,6 +254,9 @@ McpClient mcp_client_for_path(std::string_view path) {
   const std::string_view name = basename(lowered);
   const std::string_view parent = parent_name(lowered);
   if (name == ".mcp.json") return {"Claude Code", "claude-code"};
+  if (parent == ".claude" && (name == "settings.json" || name == "settings.local.json")) {
+    return {"Claude Code", "claude-settings"};
+  }
   if (starts_with(name, "claude_desktop_config") && ends_with(name, ".json")) {
     return {"Claude Desktop", "claude-desktop"};
   }
@@ -302,9 +307,13 @@ bool McpClientConfigParser::parse(const syntax::Document& document, model::Graph
   }
   const syntax::Member* servers = root.member("mcpServers");
   if (servers == nullptr) servers = root.member("servers");
-  // Plugin bundles (Cursor, Claude Code plugins) write the server map itself as the file.
+  // Plugin bundles (Cursor, Claude Code plugins) write the server map itself as the file; a
+  // settings file never does (its statusLine has a command too).
+  const bool settings_file =
+      client.format == "claude-settings" ||
+      (client.format == "gemini" && basename(lower(document.path)) == "settings.json");
   syntax::Member top_level;
-  if (servers == nullptr && known_path && is_bare_server_map(root)) {
+  if (servers == nullptr && known_path && !settings_file && is_bare_server_map(root)) {
     top_level = syntax::Member{"(top level)", root.span, root};
     servers = &top_level;
   }
@@ -323,6 +332,12 @@ bool McpClientConfigParser::parse(const syntax::Document& document, model::Graph
   agent.attrs.set("client", Value::of_string(client.product, document.loc(root.span)));
   agent.attrs.set("config_format", Value::of_string(client.format, document.loc(root.span)));
   agent.attrs.set("servers", Value::list(document.loc(root.span)));
+  // The product's own settings in the same file belong to the same agent.
+  if (client.format == "claude-settings") {
+    coding::read_claude_settings(document, root, agent.attrs, sink);
+  } else if (settings_file) {
+    coding::read_gemini_settings(document, root, agent.attrs, sink);
+  }
   if (servers == nullptr) return true;
   // The usual shape maps names to settings; some clients (Continue, and files written for
   // them) list servers with a `name` field instead.

@@ -1,8 +1,8 @@
 // parsers/mcp: MCP client configurations in JSON, as the clients write them — Claude Code
-// (.mcp.json), Claude Desktop, Cursor, VS Code (.vscode/mcp.json: `servers`, `inputs`,
-// JSONC), Windsurf (`serverUrl`), Gemini CLI settings and extensions (`httpUrl`), and the
-// same shape under other clients' folders or unusual names. The client becomes an agent
-// that uses each server.
+// (.mcp.json, and its .claude/settings*.json, whose own settings parsers/coding reads), Claude
+// Desktop, Cursor, VS Code (.vscode/mcp.json: `servers`, `inputs`, JSONC), Windsurf (`serverUrl`),
+// Gemini CLI settings and extensions (`httpUrl`), and the same shape under other clients' folders
+// or unusual names. The client becomes an agent that uses each server.
 #pragma once
 
 #include <string>
@@ -15,7 +15,7 @@ namespace fermata::parsers {
 /// Which client a config file belongs to, from its path ("" when unknown).
 struct McpClient {
   std::string product;  ///< "Claude Code", "Cursor", ...
-  std::string format;   ///< "claude-code", "cursor", "vscode", ..., "generic"
+  std::string format;   ///< "claude-code", "claude-settings", "cursor", "vscode", ..., "generic"
 };
 McpClient mcp_client_for_path(std::string_view path);
 

@@ -163,6 +163,13 @@ bool confined(const std::string& sandbox) {
   return sandbox == "read-only" || sandbox == "workspace-write" || sandbox == "container";
 }
 
+/// Codex runs in its own sandbox (read-only, or workspace-write in a trusted project) unless
+/// `sandbox_mode` says otherwise, so an unset sandbox still confines it.
+bool confined(const model::Entity& agent, const std::string& sandbox) {
+  return confined(sandbox) ||
+         (sandbox.empty() && text_of(agent.attrs.get("client")) == "OpenAI Codex");
+}
+
 std::string describe_sandbox(const std::string& sandbox) {
   if (sandbox.empty()) return "no sandbox is configured";
   if (sandbox == "none") return "its sandbox is off";
@@ -196,14 +203,15 @@ Each format fills the same attributes (`fermata rules schema` lists them):
 
 | attribute | values | from |
 |---|---|---|
-| `approval` | `never` (acts without asking), `on-failure` (asks only when a confined action fails), `on-request` (decides itself when to ask, or some actions are pre-approved), `untrusted` (asks before anything but reads and pre-approved commands), `always` (asks before every action), `""` (the product's default) | Codex `approval_policy`; Claude Code `permissions.defaultMode` (`bypassPermissions`/`dontAsk` never, `acceptEdits` on-request, `plan` always, `default` untrusted); Gemini CLI approval mode (`yolo` never, `auto_edit` on-request, `default` untrusted); frameworks that run tools without asking (CrewAI, ADK) never |
+| `approval` | `never` (acts without asking), `on-failure` (asks only when a confined action fails), `on-request` (decides itself when to ask, or some actions are pre-approved), `untrusted` (asks before anything but reads and pre-approved commands), `always` (asks before every action), `""` (the product's default) | Codex `approval_policy`; Claude Code `permissions.defaultMode` (`bypassPermissions` never, `acceptEdits` and `dontAsk` (runs only what the allow rules pre-approve) on-request, `plan` always, `default` untrusted); Gemini CLI approval mode (`yolo` never, `auto_edit` on-request, `default` untrusted); frameworks that run tools without asking (CrewAI, ADK) never |
 | `sandbox` | `none`, `read-only`, `workspace-write`, `full-access`, `container`, `""` | Codex `sandbox_mode`; Claude Code `sandbox.enabled`; Gemini CLI `sandbox` |
 | `unrestricted_shell` | a shell that runs any command is pre-approved | Claude Code `Bash`/`Bash(*)` allow rules; Gemini CLI `tools.allowed`; a cagent shell toolset |
 | `code_execution` | `none`, `safe` (in a container), `unsafe` (on the host) | CrewAI `allow_code_execution`, `code_execution_mode` |
 | tools, servers, delegates | what it can act through | every format |
 | tasks' `human_input` | a human reviews every task the agent is given | CrewAI tasks |
 
-A sandbox *confines* the agent when it is `read-only`, `workspace-write` or `container`.
+A sandbox *confines* the agent when it is `read-only`, `workspace-write` or `container`, and
+an OpenAI Codex agent with no `sandbox_mode` is confined by Codex's own default sandbox.
 
 ## The decision list
 
@@ -235,6 +243,10 @@ Autonomy assess_autonomy(const Entity& agent, bool human_reviews_tasks) {
   const bool shell = is_true(attrs.get("unrestricted_shell"));
   const bool is_assistant = text_of(attrs.get("kind")) == "coding-assistant";
   const std::string asked = setting.empty() ? approval : setting;
+  const std::string sandbox_words =
+      sandbox.empty() && confined(agent, sandbox)
+          ? "no sandbox_mode is set, so Codex's default sandbox confines it"
+          : describe_sandbox(sandbox);
 
   if (text_of(attrs.get("client")) == "A2A" && approval.empty()) {
     return {"unknown",
@@ -250,22 +262,21 @@ Autonomy assess_autonomy(const Entity& agent, bool human_reviews_tasks) {
                     "answer",
                     agent.loc)}};
   }
-  if (approval == "never" && !confined(sandbox) && !human_reviews_tasks) {
+  if (approval == "never" && !confined(agent, sandbox) && !human_reviews_tasks) {
     return {"fully-autonomous",
             {reason("it never asks before acting (" + asked + ")", where(agent, "approval")),
-             reason(describe_sandbox(sandbox) + ", so nothing confines its actions",
-                    where(agent, "sandbox"))}};
+             reason(sandbox_words + ", so nothing confines its actions", where(agent, "sandbox"))}};
   }
   if (code == "unsafe") {
     return {"fully-autonomous",
             {reason("it runs the code it writes directly on the host",
                     where(agent, "code_execution"))}};
   }
-  if (shell && !confined(sandbox)) {
+  if (shell && !confined(agent, sandbox)) {
     return {"fully-autonomous",
             {reason("a shell that runs any command is pre-approved",
                     where(agent, "unrestricted_shell")),
-             reason(describe_sandbox(sandbox), where(agent, "sandbox"))}};
+             reason(sandbox_words, where(agent, "sandbox"))}};
   }
   if (approval == "always" || approval == "untrusted") {
     return {"limited",
@@ -280,7 +291,7 @@ Autonomy assess_autonomy(const Entity& agent, bool human_reviews_tasks) {
   if (approval == "never") {
     return {"semi-autonomous",
             {reason("it acts without asking (" + asked + ")", where(agent, "approval")),
-             reason(describe_sandbox(sandbox), where(agent, "sandbox"))}};
+             reason(sandbox_words, where(agent, "sandbox"))}};
   }
   if (approval.empty()) {
     return {"semi-autonomous",

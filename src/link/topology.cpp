@@ -32,9 +32,15 @@ std::string project_of(const std::string& file) {
   return directory;
 }
 
-bool governs_actions(const Entity& agent) {
-  return !text_of(agent.attrs.get("approval")).empty() ||
-         !text_of(agent.attrs.get("sandbox")).empty() || agent.attrs.get("permissions") != nullptr;
+/// A file that only lists MCP servers (`.mcp.json`, `.vscode/mcp.json`, ...), as opposed to
+/// the settings that decide what the assistant may do (`.claude/settings.json`, Codex's
+/// `config.toml`, Gemini CLI's `settings.json`, which also lists servers).
+bool lists_servers_only(const Entity& agent) {
+  static constexpr std::string_view kServerLists[] = {"claude-code", "claude-desktop", "cursor",
+                                                      "vscode",      "windsurf",       "generic"};
+  const std::string& format = text_of(agent.attrs.get("config_format"));
+  return std::find(std::begin(kServerLists), std::end(kServerLists), format) !=
+         std::end(kServerLists);
 }
 
 void append_unique_refs(Value& into, const Value* from) {
@@ -62,7 +68,7 @@ void merge_coding_assistants(model::Graph& graph) {
     std::vector<EntityId> governing;
     std::vector<EntityId> server_only;
     for (EntityId id : members) {
-      (governs_actions(graph.at(id)) ? governing : server_only).push_back(id);
+      (lists_servers_only(graph.at(id)) ? server_only : governing).push_back(id);
     }
     if (governing.empty() || server_only.empty()) continue;
     for (EntityId settings : governing) {

@@ -573,7 +573,11 @@ void add_agent_schema(RecordBuilder& record) {
                .build(),
            "what .fermata.yaml declares for it (agents:); null when nothing is declared")
       .add("undeclared_tools", list_of(string_type()),
-           "derived: servers and tools it uses that its declaration does not allow");
+           "derived: servers and tools it uses that its declaration does not allow")
+      .add("inherited", list_of(string_type()),
+           "for a configuration profile (Codex [profiles.NAME]), the attributes it takes "
+           "unchanged from the base configuration (approval, sandbox, network_access, "
+           "writable_roots, models), so rules can report a base setting once");
 }
 
 void add_task_schema(RecordBuilder& record) {

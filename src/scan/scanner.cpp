@@ -12,6 +12,7 @@
 #include "derive/reach.hpp"
 #include "parsers/parser.hpp"
 #include "parsers/syntax/json_reader.hpp"
+#include "parsers/syntax/toml_reader.hpp"
 #include "parsers/syntax/yaml_reader.hpp"
 
 namespace fermata::scan {
@@ -23,7 +24,7 @@ std::optional<syntax::Document> read_syntax(parsers::Syntax syntax, const std::s
   switch (syntax) {
     case parsers::Syntax::kJson: return syntax::read_json(path, text, limits, sink);
     case parsers::Syntax::kYaml: return syntax::read_yaml(path, text, limits, sink);
-    case parsers::Syntax::kToml: break;
+    case parsers::Syntax::kToml: return syntax::read_toml(path, text, limits, sink);
   }
   return std::nullopt;
 }

@@ -15,7 +15,8 @@ using namespace fermata;
 namespace {
 
 /// One path per client dialect: the path decides the client and which keys count.
-constexpr std::array<std::string_view, 8> kPaths = {".mcp.json",
+constexpr std::array<std::string_view, 9> kPaths = {".mcp.json",
+                                                    ".claude/settings.json",
                                                     ".vscode/mcp.json",
                                                     ".cursor/mcp.json",
                                                     ".gemini/settings.json",
