@@ -228,7 +228,7 @@ class ReachCalculator {
       for (std::string_view capability : {"private_data", "writes_files"}) {
         reach.capabilities.push_back(
             {std::string(capability),
-             own,
+             "the repository it works in",
              {{self + " is a coding assistant: it reads and edits the repository", agent.loc}}});
       }
     }

@@ -377,7 +377,9 @@ class Builder {
 
   void choose_nodes() {
     for (const Entity& entity : graph_.entities()) {
-      if (included(entity)) order_.push_back(entity.id);
+      // An entity folded into another (a coding assistant's server list into its settings)
+      // is drawn as that one.
+      if (included(entity) && entity.merged_into == model::kNoEntity) order_.push_back(entity.id);
     }
     sort_entities(order_);
     for (size_t i = 0; i < order_.size(); ++i) node_of_[order_[i]] = i;
@@ -406,6 +408,13 @@ class Builder {
     }
     collect_subject_links(graph_, links);
     const size_t size = graph_.size();
+    for (Link& link : links) {
+      for (EntityId* end : {&link.from, &link.to}) {
+        if (*end < size && graph_.at(*end).merged_into != model::kNoEntity) {
+          *end = graph_.at(*end).merged_into;
+        }
+      }
+    }
     links.erase(std::remove_if(links.begin(), links.end(),
                                [size](const Link& link) {
                                  return link.from >= size || link.to >= size ||
