@@ -216,6 +216,7 @@ std::vector<std::string> node_list(const syntax::Node* node) {
 bool relates(const ComplianceHeading& heading, const rules::RuleMeta* rule, bool cross_layer) {
   if (heading.cross_layer && cross_layer) return true;
   if (rule == nullptr) return false;
+  if (contains(heading.rule_ids, rule->id)) return true;
   for (const std::string& layer : rule->maestro) {
     if (contains(heading.layers, layer)) return true;
   }
@@ -243,6 +244,14 @@ std::string system_name_of(const std::string& scan_root) {
 
 size_t severity_index(core::Severity severity) {
   return static_cast<size_t>(core::Severity::kCritical) - static_cast<size_t>(severity);
+}
+
+std::string relation_text(const ComplianceHeading& heading) {
+  std::vector<std::string> parts = heading.layers;
+  parts.insert(parts.end(), heading.owasp.begin(), heading.owasp.end());
+  for (const std::string& id : heading.rule_ids) parts.push_back("rule " + id);
+  if (heading.cross_layer) parts.emplace_back("cross-layer threats");
+  return parts.empty() ? "not assessed from configuration" : join(parts, ", ");
 }
 
 bool is_cross_layer(const rules::Finding& finding, const rules::RuleMeta* rule) {
@@ -292,6 +301,7 @@ ComplianceMap parse_compliance_map(std::string_view path, std::string_view yaml_
       heading.title = entry.get("title")->text;
       heading.layers = node_list(entry.get("layers"));
       heading.owasp = node_list(entry.get("owasp"));
+      heading.rule_ids = node_list(entry.get("rules"));
       for (const std::string& layer : heading.layers) {
         if (!contains({kLayers.begin(), kLayers.end()}, layer)) {
           problem(entry.get("layers")->span, "unknown MAESTRO layer '" + layer + "'");

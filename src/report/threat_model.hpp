@@ -75,9 +75,14 @@ struct ComplianceHeading {
   std::string title;
   std::vector<std::string> layers;    ///< the MAESTRO layers it relates to
   std::vector<std::string> owasp;     ///< the OWASP ids it relates to
+  std::vector<std::string> rule_ids;  ///< rules it relates to by name (human oversight)
   bool cross_layer = false;           ///< every cross-layer threat relates to it
   std::vector<size_t> open_findings;  ///< indices into Report::findings
 };
+
+/// What a heading relates to, in words: "L2, ASI04, rule topology-toxic-flow, cross-layer";
+/// "not assessed from configuration" when nothing.
+std::string relation_text(const ComplianceHeading& heading);
 
 struct ComplianceFramework {
   std::string id;

@@ -442,16 +442,8 @@ class PageWriter {
       }
       out_ << "<table>\n<tr><th>heading</th><th>relates to</th><th>open findings</th></tr>\n";
       for (const ComplianceHeading& heading : framework.headings) {
-        std::string relates;
-        for (const std::string& layer : heading.layers) {
-          relates += (relates.empty() ? "" : ", ") + layer;
-        }
-        for (const std::string& id : heading.owasp) relates += (relates.empty() ? "" : ", ") + id;
-        if (heading.cross_layer)
-          relates += std::string(relates.empty() ? "" : ", ") + "cross-layer";
         out_ << "<tr><td><strong>" << html_escape(heading.id) << "</strong> "
-             << html_escape(heading.title) << "</td><td>"
-             << html_escape(relates.empty() ? "not assessed from configuration" : relates)
+             << html_escape(heading.title) << "</td><td>" << html_escape(relation_text(heading))
              << "</td><td>";
         if (heading.open_findings.empty()) out_ << "none";
         for (size_t k = 0; k < heading.open_findings.size(); ++k) {

@@ -348,20 +348,13 @@ class MarkdownWriter {
       if (!framework.source.empty()) out_ << "Source: <" << md(framework.source) << ">\n\n";
       out_ << "| heading | relates to | open findings |\n|---|---|---|\n";
       for (const ComplianceHeading& heading : framework.headings) {
-        std::string relates;
-        for (const std::string& layer : heading.layers)
-          relates += (relates.empty() ? "" : ", ") + layer;
-        for (const std::string& id : heading.owasp) relates += (relates.empty() ? "" : ", ") + id;
-        if (heading.cross_layer)
-          relates += std::string(relates.empty() ? "" : ", ") + "cross-layer";
         std::string found;
         for (size_t i : heading.open_findings) {
           found +=
               (found.empty() ? "" : ", ") + std::string("F") + std::to_string(model_.numbers[i]);
         }
         out_ << "| " << md(heading.id) << " " << md(heading.title) << " | "
-             << (relates.empty() ? "not assessed from configuration" : relates) << " | "
-             << (found.empty() ? "none" : found) << " |\n";
+             << md(relation_text(heading)) << " | " << (found.empty() ? "none" : found) << " |\n";
       }
       out_ << "\n";
     }
