@@ -165,7 +165,9 @@ class InventoryBuilder {
           (scheme != "http" && scheme != "https" && scheme != "ws" && scheme != "wss")) {
         continue;
       }
-      std::string origin = scheme + "://" + host;
+      std::string origin = scheme;
+      origin += "://";
+      origin += host;
       const Value* port = endpoint->get("port");
       if (port != nullptr && port->kind == ValueKind::kNumber) {
         origin += ":" + std::to_string(static_cast<long long>(port->number));
@@ -182,7 +184,7 @@ class InventoryBuilder {
     std::vector<InventoryItem> out;
     for (auto& [origin, item] : by_origin) {
       item.details = unique_sorted(std::move(item.details));
-      for (std::string& user : item.details) user = "used by " + user;
+      for (std::string& user : item.details) user.insert(0, "used by ");
       item.summary = (origin.rfind("http://", 0) == 0 || origin.rfind("ws://", 0) == 0)
                          ? "plain text"
                          : "encrypted (TLS)";
@@ -217,13 +219,10 @@ bool relates(const ComplianceHeading& heading, const rules::RuleMeta* rule, bool
   if (heading.cross_layer && cross_layer) return true;
   if (rule == nullptr) return false;
   if (contains(heading.rule_ids, rule->id)) return true;
-  for (const std::string& layer : rule->maestro) {
-    if (contains(heading.layers, layer)) return true;
-  }
-  for (const std::string& id : rule->owasp) {
-    if (contains(heading.owasp, id)) return true;
-  }
-  return false;
+  const auto in_layers = [&](const std::string& layer) { return contains(heading.layers, layer); };
+  const auto in_owasp = [&](const std::string& id) { return contains(heading.owasp, id); };
+  return std::any_of(rule->maestro.begin(), rule->maestro.end(), in_layers) ||
+         std::any_of(rule->owasp.begin(), rule->owasp.end(), in_owasp);
 }
 
 /// What a reader calls the system: the scanned directory's name, however the path was written,

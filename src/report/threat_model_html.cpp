@@ -89,10 +89,10 @@ class PageWriter {
   void write() {
     const std::string title = "Threat model: " + model_.system_name;
     out_ << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-         << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+         << R"(<meta http-equiv="Content-Security-Policy" content="default-src 'none'; )"
             "style-src 'unsafe-inline'\">\n"
          << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-         << "<meta name=\"generator\" content=\"" << html_escape(report_.tool_name) << " "
+         << R"(<meta name="generator" content=")" << html_escape(report_.tool_name) << " "
          << html_escape(report_.tool_version) << "\">\n"
          << "<title>" << html_escape(title) << "</title>\n<style>\n"
          << kStyle << "</style>\n</head>\n<body>\n<main>\n";
@@ -150,7 +150,7 @@ class PageWriter {
 
   std::string badge(core::Severity severity) const {
     const std::string name(core::to_string(severity));
-    return "<span class=\"sev sev-" + name + "\">" + name + "</span>";
+    return R"(<span class="sev sev-)" + name + R"(">)" + name + "</span>";
   }
 
   std::string loc_code(const core::SourceLoc& loc) const {
@@ -159,7 +159,7 @@ class PageWriter {
 
   std::string finding_ref(size_t index) const {
     const rules::Finding& finding = report_.findings[index];
-    return "<a href=\"#f" + std::to_string(model_.numbers[index]) + "\">F" +
+    return R"(<a href="#f)" + std::to_string(model_.numbers[index]) + R"(">F)" +
            std::to_string(model_.numbers[index]) + "</a> " + badge(finding.severity) + " " +
            html_escape(finding.message) + " " + loc_code(finding.loc) + " <code>" +
            html_escape(finding.rule_id) + "</code>";
@@ -191,8 +191,8 @@ class PageWriter {
          << plural(inventory.identities.size(), "identity", "identities") << " and "
          << plural(inventory.endpoints.size(), "external endpoint", "external endpoints")
          << ".</p>\n";
-    out_ << "<p class=\"verdict" << (model_.blocking == 0 ? " clean" : "")
-         << "\"><strong>Verdict: " << plural(model_.blocking, "finding blocks", "findings block")
+    out_ << R"(<p class="verdict)" << (model_.blocking == 0 ? " clean" : "")
+         << R"("><strong>Verdict: )" << plural(model_.blocking, "finding blocks", "findings block")
          << "</strong> a merge at the configured threshold; "
          << plural(model_.open, "finding is", "findings are") << " open ("
          << severity_counts(model_.residual) << "), "
@@ -220,7 +220,7 @@ class PageWriter {
          << "<li><a href=\"#inventory\">Inventory</a></li>\n"
          << "<li><a href=\"#layers\">Layer by layer</a><ol>\n";
     for (const LayerAssessment& layer : model_.layers) {
-      out_ << "<li><a href=\"#layer-" << layer.layer << "\">" << layer.layer << " "
+      out_ << R"(<li><a href="#layer-)" << layer.layer << R"(">)" << layer.layer << " "
            << html_escape(layer.name) << "</a></li>\n";
     }
     out_ << "</ol></li>\n<li><a href=\"#cross-layer\">Cross-layer threats</a></li>\n"
@@ -276,7 +276,7 @@ class PageWriter {
   void layers() {
     out_ << "<section id=\"layers\" class=\"major\">\n<h2>Layer by layer</h2>\n";
     for (const LayerAssessment& layer : model_.layers) {
-      out_ << "<section id=\"layer-" << layer.layer << "\">\n<h3>" << layer.layer << " "
+      out_ << R"(<section id="layer-)" << layer.layer << "\">\n<h3>" << layer.layer << " "
            << html_escape(layer.name) << "</h3>\n";
       const size_t ran = layer.rules.size() - layer.not_applicable.size();
       out_ << "<p>Assessed: " << plural(ran, "rule", "rules")
@@ -300,7 +300,7 @@ class PageWriter {
         out_ << "</ul>\n";
       }
       if (!layer.not_applicable.empty()) {
-        out_ << "<p class=\"muted\">Not applicable (nothing of their kind in this system):";
+        out_ << R"(<p class="muted">Not applicable (nothing of their kind in this system):)";
         for (size_t r : layer.not_applicable) {
           out_ << " <code>" << html_escape(layer.rules[r].rule_id) << "</code>";
         }
@@ -362,12 +362,12 @@ class PageWriter {
       if (rule != nullptr) {
         std::string owasp;
         for (const std::string& id : rule->owasp) owasp += (owasp.empty() ? "" : ", ") + id;
-        out_ << "<p class=\"meta\">Layers: " << layer_list(rule)
+        out_ << R"(<p class="meta">Layers: )" << layer_list(rule)
              << ". OWASP: " << html_escape(owasp) << ".</p>\n";
       }
       for (size_t i : group.findings) {
         const rules::Finding& finding = report_.findings[i];
-        out_ << "<div class=\"finding\" id=\"f" << model_.numbers[i] << "\">\n<p><strong>F"
+        out_ << R"(<div class="finding" id="f)" << model_.numbers[i] << "\">\n<p><strong>F"
              << model_.numbers[i] << "</strong> " << badge(finding.severity) << " "
              << html_escape(finding.message) << (finding.blocking ? " <em>(blocking)</em>" : "")
              << "</p>\n<p class=\"meta\">at " << loc_code(finding.loc) << "</p>\n";
@@ -438,7 +438,7 @@ class PageWriter {
     for (const ComplianceFramework& framework : model_.compliance) {
       out_ << "<h3>" << html_escape(framework.name) << "</h3>\n";
       if (!framework.source.empty()) {
-        out_ << "<p class=\"meta\">Source: " << html_escape(framework.source) << "</p>\n";
+        out_ << R"(<p class="meta">Source: )" << html_escape(framework.source) << "</p>\n";
       }
       out_ << "<table>\n<tr><th>heading</th><th>relates to</th><th>open findings</th></tr>\n";
       for (const ComplianceHeading& heading : framework.headings) {
@@ -448,7 +448,8 @@ class PageWriter {
         if (heading.open_findings.empty()) out_ << "none";
         for (size_t k = 0; k < heading.open_findings.size(); ++k) {
           const size_t number = model_.numbers[heading.open_findings[k]];
-          out_ << (k == 0 ? "" : ", ") << "<a href=\"#f" << number << "\">F" << number << "</a>";
+          out_ << (k == 0 ? "" : ", ") << R"(<a href="#f)" << number << R"(">F)" << number
+               << "</a>";
         }
         out_ << "</td></tr>\n";
       }
@@ -524,23 +525,23 @@ void write_topology_svg(const Topology& topology, std::ostream& out) {
   height += omitted ? 2 * kLineHeight + kMargin : kMargin;
   if (topology.nodes.empty()) height += kLineHeight;
 
-  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"topology\" role=\"img\" width=\""
-      << width << "\" height=\"" << height << "\" viewBox=\"0 0 " << width << " " << height
+  out << R"(<svg xmlns="http://www.w3.org/2000/svg" class="topology" role="img" width=")" << width
+      << R"(" height=")" << height << R"(" viewBox="0 0 )" << width << " " << height
       << "\" font-family=\"system-ui, Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
       << "<title>Topology: " << topology.nodes.size() << " nodes, " << topology.edges.size()
       << " links</title>\n<defs>\n"
-      << "<marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
-         "markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" markerHeight=\"8\" "
-         "orient=\"auto-start-reverse\"><path d=\"M0,0L10,5L0,10z\" "
+      << R"(<marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" )"
+         R"(markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" )"
+         R"(orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" )"
          "fill=\"#868e96\"/></marker>\n"
-      << "<marker id=\"arrow-risky\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
-         "markerUnits=\"userSpaceOnUse\" markerWidth=\"11\" markerHeight=\"11\" "
-         "orient=\"auto-start-reverse\"><path "
-         "d=\"M0,0L10,5L0,10z\" fill=\""
+      << R"(<marker id="arrow-risky" viewBox="0 0 10 10" refX="10" refY="5" )"
+         R"(markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" )"
+         R"(orient="auto-start-reverse"><path )"
+         R"(d="M0,0L10,5L0,10z" fill=")"
       << kRiskyLinkColour << "\"/></marker>\n</defs>\n";
   for (const auto& [column, left] : titles) {
-    out << "<text class=\"column\" x=\"" << left << "\" y=\"" << kMargin + 12
-        << "\" font-size=\"12\" font-weight=\"600\" fill=\"#495057\">"
+    out << R"(<text class="column" x=")" << left << R"(" y=")" << kMargin + 12
+        << R"(" font-size="12" font-weight="600" fill="#495057">)"
         << html_escape(kColumnTitles[column]) << "</text>\n";
   }
   // Links first, so boxes cover their ends; risky ones last, so they stay on top.
@@ -565,12 +566,12 @@ void write_topology_svg(const Topology& topology, std::ostream& out) {
         bend1 = kColumnGap / 2;
         bend2 = kColumnGap / 2;
       }
-      out << "<path class=\"link" << (edge.risky ? " risky" : "") << "\" d=\"M" << x1 << ","
+      out << R"(<path class="link)" << (edge.risky ? " risky" : "") << R"(" d="M)" << x1 << ","
           << from_mid << " C" << x1 + bend1 << "," << from_mid << " " << x2 + bend2 << "," << to_mid
-          << " " << x2 << "," << to_mid << "\" fill=\"none\" stroke=\""
-          << (edge.risky ? kRiskyLinkColour : std::string_view("#adb5bd")) << "\" stroke-width=\""
-          << (edge.risky ? 3 : 1.2) << "\" marker-end=\"url(#"
-          << (edge.risky ? "arrow-risky" : "arrow") << ")\"><title>"
+          << " " << x2 << "," << to_mid << R"(" fill="none" stroke=")"
+          << (edge.risky ? kRiskyLinkColour : std::string_view("#adb5bd")) << R"(" stroke-width=")"
+          << (edge.risky ? 3 : 1.2) << R"(" marker-end="url(#)"
+          << (edge.risky ? "arrow-risky" : "arrow") << R"~()"><title>)~"
           << html_escape(edge.label + (edge.risky ? ": " + edge.why : "")) << "</title></path>\n";
     }
   }
@@ -578,28 +579,28 @@ void write_topology_svg(const Topology& topology, std::ostream& out) {
     const TopologyNode& node = topology.nodes[i];
     const Box& box = boxes[i];
     const SeverityColours colours = severity_colours(node.severity);
-    out << "<g class=\"node\" data-kind=\"" << html_escape(node.kind) << "\"><title>"
+    out << R"(<g class="node" data-kind=")" << html_escape(node.kind) << R"("><title>)"
         << html_escape(node.label + (node.loc.file.empty() ? "" : " — " + to_string(node.loc)))
-        << "</title>\n<rect class=\"node-box\" x=\"" << box.x << "\" y=\"" << box.y << "\" width=\""
-        << kBoxWidth << "\" height=\"" << box.height << "\" rx=\""
-        << (node.kind == "agent" ? 14 : 4) << "\" fill=\"" << colours.fill << "\" stroke=\""
-        << colours.stroke << "\" stroke-width=\"" << (node.severity ? 2 : 1) << "\"/>\n";
+        << "</title>\n<rect class=\"node-box\" x=\"" << box.x << R"(" y=")" << box.y
+        << R"(" width=")" << kBoxWidth << R"(" height=")" << box.height << R"(" rx=")"
+        << (node.kind == "agent" ? 14 : 4) << R"(" fill=")" << colours.fill << R"(" stroke=")"
+        << colours.stroke << R"(" stroke-width=")" << (node.severity ? 2 : 1) << "\"/>\n";
     for (size_t line = 0; line < box.lines.size(); ++line) {
       const bool label = line < box.label_lines;
-      out << "<text x=\"" << box.x + kBoxPadding << "\" y=\""
-          << box.y + kBoxPadding + static_cast<int>(line + 1) * kLineHeight - 3 << "\""
-          << (label ? " font-weight=\"600\" fill=\"#212529\"" : " fill=\"#495057\"") << ">"
+      out << R"(<text x=")" << box.x + kBoxPadding << R"(" y=")"
+          << box.y + kBoxPadding + static_cast<int>(line + 1) * kLineHeight - 3 << R"(")"
+          << (label ? R"( font-weight="600" fill="#212529")" : R"( fill="#495057")") << ">"
           << html_escape(box.lines[line]) << "</text>\n";
     }
     out << "</g>\n";
   }
   if (topology.nodes.empty()) {
-    out << "<text x=\"" << kMargin << "\" y=\"" << kMargin + kHeaderHeight + kLineHeight
+    out << R"(<text x=")" << kMargin << R"(" y=")" << kMargin + kHeaderHeight + kLineHeight
         << "\" fill=\"#495057\">No agents, MCP servers or workloads found.</text>\n";
   }
   if (omitted) {
-    out << "<text class=\"omitted\" x=\"" << kMargin << "\" y=\"" << height - kMargin
-        << "\" fill=\"#495057\">Showing the riskiest part: " << topology.omitted_nodes
+    out << R"(<text class="omitted" x=")" << kMargin << R"(" y=")" << height - kMargin
+        << R"(" fill="#495057">Showing the riskiest part: )" << topology.omitted_nodes
         << " more nodes and " << topology.omitted_edges
         << " more links not drawn (fermata graph --format json lists them all).</text>\n";
   }
