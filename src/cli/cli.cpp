@@ -226,7 +226,7 @@ std::string utc_timestamp() {
   std::tm parts{};
   gmtime_r(&now, &parts);
   std::array<char, 32> buffer{};
-  std::strftime(buffer.data(), buffer.size(), "%Y-%m-%dT%H:%M:%S", &parts);
+  if (std::strftime(buffer.data(), buffer.size(), "%Y-%m-%dT%H:%M:%S", &parts) == 0) return "";
   return buffer.data();
 }
 
@@ -383,7 +383,7 @@ std::optional<scan::ScanResult> scan_current(const ScanFlags& flags, const ScanP
   auto report_progress = [&progress](size_t done, size_t total) { progress.update(done, total); };
   core::DiagnosticSink sink;
   std::unique_ptr<discover::FileProvider> files;
-  if (flags.staged) {
+  if (flags.staged && repo != nullptr) {  // gather_scan opens the repository for --staged
     files = repo->staged_files(plan.walk, sink);
   } else {
     files = std::make_unique<discover::WorkingTreeProvider>(flags.path, plan.walk);
@@ -469,7 +469,9 @@ std::optional<GatheredScan> gather_scan(const ScanFlags& flags, const ScanPlan& 
                        .absent;
     report.compared_with =
         "revision " + flags.new_since + " (" + earlier_commit->substr(0, 12) + ")";
-    for (auto& secret : earlier.result.redactor.secrets()) result.redactor.add_secret(secret);
+    for (const auto& secret : earlier.result.redactor.secrets()) {
+      result.redactor.add_secret(secret);
+    }
   } else if (before_first_commit) {
     const gate::Baseline nothing = gate::baseline_of({}, {}, "revision HEAD");
     report.fixed =

@@ -81,7 +81,10 @@ class InventoryBuilder {
       InventoryItem item = item_of(*agent);
       const std::string& autonomy = model::text_of(agent->attrs.get("autonomy"));
       item.summary = autonomy.empty() ? "autonomy not derived" : autonomy;
-      if (autonomy == "fully-autonomous") ++inventory.fully_autonomous;
+      if (autonomy == "fully-autonomous") {
+        ++inventory.fully_autonomous;
+        inventory.fully_autonomous_names.push_back(item.name);
+      }
       for (const std::string& reason : strings_of(agent->attrs.get("autonomy_reasons"))) {
         item.details.push_back(clean(reason));
       }
@@ -364,8 +367,6 @@ ThreatModel build_threat_model(const Report& report, const model::Graph& graph,
     if (cross[i]) model.cross_layer.push_back(i);
   }
   model.added = worst_first(findings, model.added);
-  model.numbers.assign(findings.size(), 0);
-  for (size_t n = 0; n < model.mitigations.size(); ++n) model.numbers[model.mitigations[n]] = n + 1;
   std::map<std::string, size_t> group_of_rule;
   for (size_t i : model.mitigations) {
     const auto [found, inserted] =
@@ -380,6 +381,12 @@ ThreatModel build_threat_model(const Report& report, const model::Graph& graph,
                      if (a.severity != b.severity) return a.severity > b.severity;
                      return a.rule_id < b.rule_id;
                    });
+  // Findings are numbered in the order the mitigations section lists them.
+  model.numbers.assign(findings.size(), 0);
+  size_t number = 0;
+  for (const MitigationGroup& group : model.mitigation_groups) {
+    for (size_t i : group.findings) model.numbers[i] = ++number;
+  }
 
   // The most urgent first: blocking, then severity, then a threat that crosses layers; one
   // finding per rule before any rule gets a second, so five findings name five problems.

@@ -45,6 +45,7 @@ struct Inventory {
   std::vector<InventoryItem> identities;  ///< summary: effective permissions
   std::vector<InventoryItem> endpoints;   ///< external endpoints; name = the URL's origin
   size_t fully_autonomous = 0;
+  std::vector<std::string> fully_autonomous_names;  ///< sorted, secrets masked
 };
 
 /// One rule as applied to a layer.
@@ -120,7 +121,8 @@ struct ThreatModel {
   std::vector<LayerAssessment> layers;  ///< L1..L7
   std::vector<size_t> cross_layer;      ///< open cross-layer threats, worst first
   std::vector<size_t> mitigations;      ///< every open finding, worst first
-  /// Per finding of Report::findings: its number ("F3") in `mitigations` order, 0 when not open.
+  /// Per finding of Report::findings: its number ("F3") in the order of `mitigation_groups`,
+  /// 0 when not open.
   std::vector<size_t> numbers;
   std::vector<MitigationGroup> mitigation_groups;  ///< worst rule first, then by rule id
   std::vector<size_t> set_aside;                ///< suppressed or baselined findings, by location

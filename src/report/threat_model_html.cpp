@@ -180,11 +180,17 @@ class PageWriter {
     return out.empty() ? "none" : out;
   }
 
+  /// ": a, b and 3 more", or "" for an empty list.
+  static std::string named(const std::vector<std::string>& list) {
+    return list.empty() ? "" : ": " + names(list);
+  }
+
   void summary() {
     const Inventory& inventory = model_.inventory;
     out_ << "<section id=\"summary\">\n<h2>Summary</h2>\n<p>" << html_escape(model_.system_name)
          << " is an agent system of " << plural(inventory.agents.size(), "agent", "agents") << " ("
-         << inventory.fully_autonomous << " fully autonomous), "
+         << inventory.fully_autonomous << " fully autonomous"
+         << named(inventory.fully_autonomous_names) << "), "
          << plural(inventory.servers.size(), "MCP server", "MCP servers") << ", "
          << plural(inventory.tools.size(), "tool or gateway", "tools and gateways") << ", "
          << plural(inventory.workloads.size(), "workload", "workloads") << ", "

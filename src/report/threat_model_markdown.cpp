@@ -113,13 +113,19 @@ class MarkdownWriter {
            code(where(finding.loc)) + ", " + code(finding.rule_id) + ")";
   }
 
+  /// ": a, b and 3 more", or "" for an empty list.
+  static std::string named(const std::vector<std::string>& list) {
+    return list.empty() ? "" : ": " + names(list);
+  }
+
   void summary() {
     const Inventory& inventory = model_.inventory;
     out_ << "## Summary\n\n";
     out_ << md(model_.system_name) << " is an agent system of "
          << plural(inventory.agents.size(), "agent", "agents") << " (" << inventory.fully_autonomous
-         << " fully autonomous), " << plural(inventory.servers.size(), "MCP server", "MCP servers")
-         << ", " << plural(inventory.tools.size(), "tool or gateway", "tools and gateways") << ", "
+         << " fully autonomous" << named(inventory.fully_autonomous_names) << "), "
+         << plural(inventory.servers.size(), "MCP server", "MCP servers") << ", "
+         << plural(inventory.tools.size(), "tool or gateway", "tools and gateways") << ", "
          << plural(inventory.workloads.size(), "workload", "workloads") << ", "
          << plural(inventory.identities.size(), "identity", "identities") << " and "
          << plural(inventory.endpoints.size(), "external endpoint", "external endpoints") << ". ";

@@ -125,6 +125,7 @@ TEST_CASE("threat model: inventory, layers, clean and not-applicable rules, resi
   CHECK(model.system_name == "demo");
   CHECK(model.inventory.agents.size() == 2);
   CHECK(model.inventory.fully_autonomous == 1);
+  CHECK(model.inventory.fully_autonomous_names == std::vector<std::string>{"helper"});
   CHECK(model.inventory.servers.size() == 2);
   REQUIRE(model.inventory.endpoints.size() == 1);  // the loopback inspector is not external
   CHECK(model.inventory.endpoints[0].name == "http://tickets.example.com");
