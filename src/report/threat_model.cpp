@@ -248,6 +248,19 @@ size_t severity_index(core::Severity severity) {
   return static_cast<size_t>(core::Severity::kCritical) - static_cast<size_t>(severity);
 }
 
+std::string count_of_kind(size_t count, std::string_view kind) {
+  std::string noun = kind == "mcp_server" ? "MCP server" : std::string(kind);
+  std::replace(noun.begin(), noun.end(), '_', ' ');
+  if (count != 1) {
+    if (noun.size() > 1 && noun.back() == 'y') {
+      noun.replace(noun.size() - 1, 1, "ies");
+    } else {
+      noun += 's';
+    }
+  }
+  return std::to_string(count) + " " + noun;
+}
+
 std::string relation_text(const ComplianceHeading& heading) {
   std::vector<std::string> parts = heading.layers;
   parts.insert(parts.end(), heading.owasp.begin(), heading.owasp.end());
@@ -409,11 +422,13 @@ ThreatModel build_threat_model(const Report& report, const model::Graph& graph,
   }
 
   std::map<std::string, std::vector<std::string>> names_by_kind;
+  std::map<std::string, size_t> count_by_kind;
   for (EntityKind kind : model::kAllEntityKinds) {
     std::vector<std::string> names;
     for (const Entity* entity : live_entities(graph, kind)) {
       names.push_back(report.redactor.redact(entity->name));
     }
+    count_by_kind[std::string(model::to_string(kind))] = names.size();
     names_by_kind[std::string(model::to_string(kind))] = unique_sorted(std::move(names));
   }
   std::map<std::string, size_t> findings_by_rule;
@@ -430,16 +445,22 @@ ThreatModel build_threat_model(const Report& report, const model::Graph& graph,
       applied.title = rule.title;
       applied.entity_kind = rule.entity;
       applied.entity_names = names_by_kind[rule.entity];
+      applied.entity_count = count_by_kind[rule.entity];
       applied.primary = rule.maestro.front() == layer;
       applied.findings = findings_by_rule[rule.id];
       const size_t index = assessment.rules.size();
-      if (applied.entity_names.empty()) {
+      if (applied.entity_count == 0) {
         assessment.not_applicable.push_back(index);
       } else if (applied.findings == 0) {
         assessment.clean.push_back(index);
       }
       assessment.rules.push_back(std::move(applied));
     }
+    std::map<std::string, size_t> kinds;
+    for (const RuleAssessment& applied : assessment.rules) {
+      if (applied.entity_count > 0) kinds[applied.entity_kind] = applied.entity_count;
+    }
+    assessment.assessed_kinds.assign(kinds.begin(), kinds.end());
     for (size_t i : model.mitigations) {
       const rules::RuleMeta* rule = report.rule(findings[i].rule_id);
       if (rule == nullptr || !contains(rule->maestro, layer)) continue;

@@ -10,6 +10,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/diagnostic.hpp"
@@ -53,7 +54,8 @@ struct RuleAssessment {
   std::string rule_id;
   std::string title;
   std::string entity_kind;                ///< what it ran over
-  std::vector<std::string> entity_names;  ///< the entities of that kind (sorted, unique)
+  size_t entity_count = 0;                ///< how many entities of that kind it ran over
+  std::vector<std::string> entity_names;  ///< their names (sorted, each once)
   bool primary = false;                   ///< the layer is the rule's first
   size_t findings = 0;                    ///< of any state
 };
@@ -62,6 +64,8 @@ struct LayerAssessment {
   std::string layer;                  ///< "L1".."L7"
   std::string name;                   ///< the CSA name ("Foundation Models")
   std::vector<RuleAssessment> rules;  ///< every rule mapped to the layer, by id
+  /// What its rules ran over: each entity kind with how many entities it has, by kind.
+  std::vector<std::pair<std::string, size_t>> assessed_kinds;
   std::vector<size_t> open_findings;  ///< indices into Report::findings, worst first
   SeverityCounts open_by_severity{};
   /// Indices into `rules`: rules that ran over at least one entity and found nothing.
@@ -80,6 +84,9 @@ struct ComplianceHeading {
   bool cross_layer = false;           ///< every cross-layer threat relates to it
   std::vector<size_t> open_findings;  ///< indices into Report::findings
 };
+
+/// "1 agent", "7 agents", "2 MCP servers", "3 identities": a count of entities of a kind.
+std::string count_of_kind(size_t count, std::string_view kind);
 
 /// What a heading relates to, in words: "L2, ASI04, rule topology-toxic-flow, cross-layer";
 /// "not assessed from configuration" when nothing.

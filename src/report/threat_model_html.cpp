@@ -279,15 +279,24 @@ class PageWriter {
     return out;
   }
 
+  /// "7 agents, 2 workloads": what a layer's rules ran over.
+  static std::string assessed(const LayerAssessment& layer) {
+    std::string out;
+    for (const auto& [kind, count] : layer.assessed_kinds) {
+      out += (out.empty() ? "" : ", ") + count_of_kind(count, kind);
+    }
+    return out.empty() ? "nothing" : html_escape(out);
+  }
+
   void layers() {
     out_ << "<section id=\"layers\" class=\"major\">\n<h2>Layer by layer</h2>\n";
     for (const LayerAssessment& layer : model_.layers) {
       out_ << R"(<section id="layer-)" << layer.layer << "\">\n<h3>" << layer.layer << " "
            << html_escape(layer.name) << "</h3>\n";
       const size_t ran = layer.rules.size() - layer.not_applicable.size();
-      out_ << "<p>Assessed: " << plural(ran, "rule", "rules")
-           << " of this layer ran over the system's entities; open findings: "
-           << severity_counts(layer.open_by_severity) << ".</p>\n";
+      out_ << "<p>Assessed: " << plural(ran, "rule", "rules") << " of this layer ran over "
+           << assessed(layer) << "; open findings: " << severity_counts(layer.open_by_severity)
+           << ".</p>\n";
       if (!layer.open_findings.empty()) {
         out_ << "<ul>\n";
         for (size_t i : layer.open_findings) out_ << "<li>" << finding_ref(i) << "</li>\n";
@@ -298,9 +307,7 @@ class PageWriter {
         for (size_t r : layer.clean) {
           const RuleAssessment& rule = layer.rules[r];
           out_ << "<li><code>" << html_escape(rule.rule_id) << "</code> " << html_escape(rule.title)
-               << " — checked "
-               << html_escape(
-                      plural(rule.entity_names.size(), rule.entity_kind, rule.entity_kind + "s"))
+               << " — checked " << html_escape(count_of_kind(rule.entity_count, rule.entity_kind))
                << ": " << names(rule.entity_names) << "</li>\n";
         }
         out_ << "</ul>\n";

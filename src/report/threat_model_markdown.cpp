@@ -195,14 +195,23 @@ class MarkdownWriter {
     items("External endpoints", "transport", inventory.endpoints);
   }
 
+  /// "7 agents, 2 workloads": what a layer's rules ran over.
+  static std::string assessed(const LayerAssessment& layer) {
+    std::string out;
+    for (const auto& [kind, count] : layer.assessed_kinds) {
+      out += (out.empty() ? "" : ", ") + count_of_kind(count, kind);
+    }
+    return out.empty() ? "nothing" : md(out);
+  }
+
   void layers() {
     out_ << "## Layer by layer\n\n";
     for (const LayerAssessment& layer : model_.layers) {
       out_ << "### " << layer.layer << " " << md(layer.name) << "\n\n";
       const size_t ran = layer.rules.size() - layer.not_applicable.size();
-      out_ << "Assessed: " << plural(ran, "rule", "rules")
-           << " of this layer ran over the system's "
-           << "entities; open findings: " << severity_counts(layer.open_by_severity) << ".\n\n";
+      out_ << "Assessed: " << plural(ran, "rule", "rules") << " of this layer ran over "
+           << assessed(layer) << "; open findings: " << severity_counts(layer.open_by_severity)
+           << ".\n\n";
       if (!layer.open_findings.empty()) {
         out_ << "Findings:\n\n";
         for (size_t i : layer.open_findings) out_ << "- " << finding_ref(i) << "\n";
@@ -213,7 +222,7 @@ class MarkdownWriter {
         for (size_t r : layer.clean) {
           const RuleAssessment& rule = layer.rules[r];
           out_ << "- " << code(rule.rule_id) << " " << md(rule.title) << " — checked "
-               << plural(rule.entity_names.size(), rule.entity_kind, rule.entity_kind + "s") << ": "
+               << md(count_of_kind(rule.entity_count, rule.entity_kind)) << ": "
                << names(rule.entity_names) << "\n";
         }
         out_ << "\n";

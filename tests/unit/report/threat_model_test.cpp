@@ -138,6 +138,12 @@ TEST_CASE("threat model: inventory, layers, clean and not-applicable rules, resi
   CHECK(rule_ids(l4, l4.clean) == std::vector<std::string>{"k8s-c"});
   CHECK(l4.rules[0].entity_names == std::vector<std::string>{"tickets-mcp"});
   CHECK(l4.open_by_severity[severity_index(core::Severity::kCritical)] == 1);
+  // topology-b runs over the two agents, k8s-c over the workload.
+  CHECK(l4.assessed_kinds ==
+        std::vector<std::pair<std::string, size_t>>{{"agent", 2}, {"workload", 1}});
+  CHECK(count_of_kind(1, "mcp_server") == "1 MCP server");
+  CHECK(count_of_kind(3, "identity") == "3 identities");
+  CHECK(count_of_kind(2, "agent") == "2 agents");
   const LayerAssessment& l6 = layer(model, "L6");
   CHECK(rule_ids(l6, l6.not_applicable) == std::vector<std::string>{"iam-d"});
   CHECK(l6.clean.empty());
