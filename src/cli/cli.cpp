@@ -24,6 +24,7 @@
 #include "report/graph_writer.hpp"
 #include "report/reporter.hpp"
 #include "report/rules_doc.hpp"
+#include "report/threat_model.hpp"
 #include "report/topology.hpp"
 #include "rules/rule_set.hpp"
 #include "scan/scanner.hpp"
@@ -229,7 +230,7 @@ std::string utc_timestamp() {
   std::tm parts{};
   gmtime_r(&now, &parts);
   std::array<char, 32> buffer{};
-  std::strftime(buffer.data(), buffer.size(), "%Y-%m-%dT%H:%M:%S", &parts);
+  if (std::strftime(buffer.data(), buffer.size(), "%Y-%m-%dT%H:%M:%S", &parts) == 0) return "";
   return buffer.data();
 }
 
@@ -389,7 +390,7 @@ std::optional<scan::ScanResult> scan_current(const ScanFlags& flags, const ScanP
   auto report_progress = [&progress](size_t done, size_t total) { progress.update(done, total); };
   core::DiagnosticSink sink;
   std::unique_ptr<discover::FileProvider> files;
-  if (flags.staged) {
+  if (flags.staged && repo != nullptr) {  // gather_scan opens the repository for --staged
     files = repo->staged_files(plan.walk, sink);
   } else {
     files = std::make_unique<discover::WorkingTreeProvider>(flags.path, plan.walk);
@@ -419,6 +420,117 @@ bool sort_diagnostics(std::vector<core::Diagnostic>& diagnostics) {
   return true;
 }
 
+/// A scan of what the flags name, compared with a baseline or a revision as they ask, gathered
+/// into a Report; the graph stays beside it for the commands that read it.
+struct GatheredScan {
+  report::Report report;
+  model::Graph graph;
+};
+
+/// Scans, compares and gates; nullopt (the problem printed) on a usage error.
+std::optional<GatheredScan> gather_scan(const ScanFlags& flags, const ScanPlan& plan,
+                                        const derive::SecretClassifier& secrets,
+                                        const std::string& started_at, bool with_topology,
+                                        std::ostream& err, const Terminal& terminal) {
+  if (flags.staged && !flags.baseline_path.empty() && !flags.new_since.empty()) {
+    err << "fermata: give either --baseline or --new-since, not both\n";
+    return std::nullopt;
+  }
+
+  std::unique_ptr<discover::GitRepository> repo;
+  core::DiagnosticSink git_sink;
+  if (flags.staged || !flags.new_since.empty()) {
+    repo = discover::GitRepository::open(flags.path, git_sink);
+    if (!repo) {
+      print_diagnostics(git_sink, err);
+      return std::nullopt;
+    }
+  }
+  std::optional<std::string> earlier_commit;
+  // `--new-since HEAD` before the first commit (a pre-commit hook's first run): the commit
+  // adds everything, so everything is new.
+  const bool before_first_commit =
+      !flags.new_since.empty() && flags.new_since == "HEAD" && repo->head_unborn();
+  if (!flags.new_since.empty() && !before_first_commit) {
+    earlier_commit = repo->comparison_commit(flags.new_since, git_sink);
+    if (!earlier_commit) {
+      print_diagnostics(git_sink, err);
+      return std::nullopt;
+    }
+  }
+
+  auto current = scan_current(flags, plan, secrets, repo.get(), err, terminal);
+  scan::ScanResult& result = *current;
+
+  GatheredScan gathered;
+  report::Report& report = gathered.report;
+  core::DiagnosticSink compare_sink;
+  if (earlier_commit) {
+    auto files = repo->tree_files(*earlier_commit, plan.walk);
+    ScanOutcome earlier = scan_provider(*files, plan, secrets, {});
+    const auto renames = repo->renames_since(*earlier_commit, flags.staged, compare_sink);
+    const gate::Baseline baseline = gate::baseline_of(
+        earlier.result.findings, earlier.result.diagnostics, "revision " + flags.new_since);
+    report.fixed = gate::compare_with(result.findings, result.diagnostics, baseline, renames, false,
+                                      compare_sink)
+                       .absent;
+    report.compared_with =
+        "revision " + flags.new_since + " (" + earlier_commit->substr(0, 12) + ")";
+    for (const auto& secret : earlier.result.redactor.secrets()) {
+      result.redactor.add_secret(secret);
+    }
+  } else if (before_first_commit) {
+    const gate::Baseline nothing = gate::baseline_of({}, {}, "revision HEAD");
+    report.fixed =
+        gate::compare_with(result.findings, result.diagnostics, nothing, {}, false, compare_sink)
+            .absent;
+    report.compared_with = "revision HEAD (no commit yet: everything is new)";
+  } else if (!plan.baseline_path.empty()) {
+    auto text = read_text_file(plan.baseline_path);
+    if (!text) {
+      err << "fermata: cannot read the baseline " << plan.baseline_path
+          << " (create it with `fermata baseline create -o " << plan.baseline_path << "`)\n";
+      return std::nullopt;
+    }
+    core::DiagnosticSink baseline_sink;
+    auto baseline = gate::read_baseline(plan.baseline_path, *text, baseline_sink);
+    if (!baseline) {
+      print_diagnostics(baseline_sink, err);
+      return std::nullopt;
+    }
+    report.fixed =
+        gate::compare_with(result.findings, result.diagnostics, *baseline, {}, true, compare_sink)
+            .absent;
+    report.compared_with = "baseline " + plan.baseline_path;
+  }
+  for (auto& diagnostic : git_sink.take()) result.diagnostics.push_back(std::move(diagnostic));
+  for (auto& diagnostic : compare_sink.take()) result.diagnostics.push_back(std::move(diagnostic));
+  sort_diagnostics(result.diagnostics);
+
+  report.tool_version = FERMATA_VERSION;
+  report.started_at = started_at;
+  report.finished_at = utc_timestamp();
+  report.scan_root = flags.path;
+  report.rules = metas(plan.rules);
+  report.exit_code = gate::apply_gate(result.findings, result.diagnostics, plan.policy);
+  report.findings = std::move(result.findings);
+  report.diagnostics = std::move(result.diagnostics);
+  report.artifacts = std::move(result.artifacts);
+  report.files_discovered = result.files_discovered;
+  report.fail_on = plan.policy.fail_on;
+  report.fail_on_none = plan.policy.fail_on_none;
+  report.automation_id = flags.automation_id;
+  report.sources = result.sources;
+  report.redactor = std::move(result.redactor);
+  for (auto& fixed : report.fixed) fixed.message = report.redactor.redact(fixed.message);
+  if (with_topology) {
+    report.topology = std::make_shared<const report::Topology>(
+        report::build_topology(result.graph, report.findings, report.redactor));
+  }
+  gathered.graph = std::move(result.graph);
+  return gathered;
+}
+
 int run_scan_command(const CLI::App& command, const CLI::Option* format, const CLI::Option* output,
                      const ScanFlags& flags, std::ostream& out, std::ostream& err,
                      const Terminal& terminal) {
@@ -433,102 +545,12 @@ int run_scan_command(const CLI::App& command, const CLI::Option* format, const C
   if (!plan) return gate::kExitUsage;
   auto classifier = load_secret_classifier(err);
   if (!classifier) return gate::kExitUsage;
-  const derive::SecretClassifier& secrets = *classifier;
-  if (flags.staged && !flags.baseline_path.empty() && !flags.new_since.empty()) {
-    err << "fermata: give either --baseline or --new-since, not both\n";
-    return gate::kExitUsage;
-  }
-
-  std::unique_ptr<discover::GitRepository> repo;
-  core::DiagnosticSink git_sink;
-  if (flags.staged || !flags.new_since.empty()) {
-    repo = discover::GitRepository::open(flags.path, git_sink);
-    if (!repo) {
-      print_diagnostics(git_sink, err);
-      return gate::kExitUsage;
-    }
-  }
-  std::optional<std::string> earlier_commit;
-  // `--new-since HEAD` before the first commit (a pre-commit hook's first run): the commit
-  // adds everything, so everything is new.
-  const bool before_first_commit =
-      !flags.new_since.empty() && flags.new_since == "HEAD" && repo->head_unborn();
-  if (!flags.new_since.empty() && !before_first_commit) {
-    earlier_commit = repo->comparison_commit(flags.new_since, git_sink);
-    if (!earlier_commit) {
-      print_diagnostics(git_sink, err);
-      return gate::kExitUsage;
-    }
-  }
-
-  auto current = scan_current(flags, *plan, secrets, repo.get(), err, terminal);
-  scan::ScanResult& result = *current;
-
-  report::Report report;
-  core::DiagnosticSink compare_sink;
-  if (earlier_commit) {
-    auto files = repo->tree_files(*earlier_commit, plan->walk);
-    ScanOutcome earlier = scan_provider(*files, *plan, secrets, {});
-    const auto renames = repo->renames_since(*earlier_commit, flags.staged, compare_sink);
-    const gate::Baseline baseline = gate::baseline_of(
-        earlier.result.findings, earlier.result.diagnostics, "revision " + flags.new_since);
-    report.fixed = gate::compare_with(result.findings, result.diagnostics, baseline, renames, false,
-                                      compare_sink)
-                       .absent;
-    report.compared_with =
-        "revision " + flags.new_since + " (" + earlier_commit->substr(0, 12) + ")";
-    for (auto& secret : earlier.result.redactor.secrets()) result.redactor.add_secret(secret);
-  } else if (before_first_commit) {
-    const gate::Baseline nothing = gate::baseline_of({}, {}, "revision HEAD");
-    report.fixed =
-        gate::compare_with(result.findings, result.diagnostics, nothing, {}, false, compare_sink)
-            .absent;
-    report.compared_with = "revision HEAD (no commit yet: everything is new)";
-  } else if (!plan->baseline_path.empty()) {
-    auto text = read_text_file(plan->baseline_path);
-    if (!text) {
-      err << "fermata: cannot read the baseline " << plan->baseline_path
-          << " (create it with `fermata baseline create -o " << plan->baseline_path << "`)\n";
-      return gate::kExitUsage;
-    }
-    core::DiagnosticSink baseline_sink;
-    auto baseline = gate::read_baseline(plan->baseline_path, *text, baseline_sink);
-    if (!baseline) {
-      print_diagnostics(baseline_sink, err);
-      return gate::kExitUsage;
-    }
-    report.fixed =
-        gate::compare_with(result.findings, result.diagnostics, *baseline, {}, true, compare_sink)
-            .absent;
-    report.compared_with = "baseline " + plan->baseline_path;
-  }
-  for (auto& diagnostic : git_sink.take()) result.diagnostics.push_back(std::move(diagnostic));
-  for (auto& diagnostic : compare_sink.take()) result.diagnostics.push_back(std::move(diagnostic));
-  sort_diagnostics(result.diagnostics);
-
-  report.tool_version = FERMATA_VERSION;
-  report.started_at = started_at;
-  report.finished_at = utc_timestamp();
-  report.scan_root = flags.path;
-  report.rules = metas(plan->rules);
-  report.exit_code = gate::apply_gate(result.findings, result.diagnostics, plan->policy);
-  report.findings = std::move(result.findings);
-  report.diagnostics = std::move(result.diagnostics);
-  report.artifacts = std::move(result.artifacts);
-  report.files_discovered = result.files_discovered;
-  report.fail_on = plan->policy.fail_on;
-  report.fail_on_none = plan->policy.fail_on_none;
-  report.automation_id = flags.automation_id;
-  report.sources = result.sources;
-  report.redactor = std::move(result.redactor);
-  for (auto& fixed : report.fixed) fixed.message = report.redactor.redact(fixed.message);
   const bool draws_topology = std::any_of(targets.begin(), targets.end(), [](const auto& target) {
     return target.format == "markdown";
   });
-  if (draws_topology) {
-    report.topology = std::make_shared<const report::Topology>(
-        report::build_topology(result.graph, report.findings, report.redactor));
-  }
+  auto gathered = gather_scan(flags, *plan, *classifier, started_at, draws_topology, err, terminal);
+  if (!gathered) return gate::kExitUsage;
+  const report::Report& report = gathered->report;
 
   for (const auto& target : targets) {
     const report::ReporterInfo* reporter = report::find_reporter(target.format);
@@ -592,6 +614,58 @@ int run_graph_command(const GraphFlags& flags, std::ostream& out, std::ostream& 
       report::write_graph_json(topology, stream);
     } else {
       report::write_mermaid(topology, stream);
+    }
+  };
+  if (flags.output.empty() || flags.output == "-") {
+    write(out);
+    out.flush();
+    return gate::kExitClean;
+  }
+  std::ofstream file(flags.output, std::ios::binary | std::ios::trunc);
+  if (!file) {
+    err << "fermata: cannot write " << flags.output << "\n";
+    return gate::kExitUsage;
+  }
+  write(file);
+  file.close();
+  if (!file) {
+    err << "fermata: failed writing " << flags.output << "\n";
+    return gate::kExitUsage;
+  }
+  return gate::kExitClean;
+}
+
+struct ReportFlags {
+  ScanFlags scan;
+  std::string format = "markdown";
+  std::string output;  ///< "" or "-" = standard output
+};
+
+/// `fermata report`: the same scan, comparison and gate as `scan`, written as a MAESTRO threat
+/// model (docs/threat-model.md). The report is documentation, not a gate: exit 0 once written.
+int run_report_command(const ReportFlags& flags, std::ostream& out, std::ostream& err,
+                       const Terminal& terminal) {
+  const std::string started_at = utc_timestamp();
+  auto plan = make_plan(flags.scan, err);
+  if (!plan) return gate::kExitUsage;
+  auto classifier = load_secret_classifier(err);
+  if (!classifier) return gate::kExitUsage;
+  auto gathered = gather_scan(flags.scan, *plan, *classifier, started_at, true, err, terminal);
+  if (!gathered) return gate::kExitUsage;
+  size_t problems = 0;
+  for (const auto& diagnostic : gathered->report.diagnostics) {
+    if (diagnostic.level != core::DiagLevel::kNote) ++problems;
+  }
+  if (problems > 0) {
+    err << "fermata: " << problems << (problems == 1 ? " problem" : " problems")
+        << " reading the files; `fermata scan` lists them\n";
+  }
+  const report::ThreatModel model = report::build_threat_model(gathered->report, gathered->graph);
+  auto write = [&](std::ostream& stream) {
+    if (flags.format == "html") {
+      report::write_threat_model_html(gathered->report, model, stream);
+    } else {
+      report::write_threat_model_markdown(gathered->report, model, stream);
     }
   };
   if (flags.output.empty() || flags.output == "-") {
@@ -763,6 +837,37 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   graph_cmd->add_option("--today", graph_flags.scan.today, "Date for suppression expiry")
       ->group("");
 
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Write a MAESTRO threat model of the scanned system (Markdown or HTML)");
+  ReportFlags report_flags;
+  report_cmd->add_option("path", report_flags.scan.path, "Directory or file to read (default: .)");
+  report_cmd->add_option("-f,--format", report_flags.format, "markdown (default) | html")
+      ->check(CLI::IsMember({"markdown", "html"}));
+  report_cmd->add_option("-o,--output", report_flags.output, "Write to FILE instead of stdout");
+  report_cmd->add_option("--config", report_flags.scan.config_path,
+                         "Configuration file (default: PATH/.fermata.yaml)");
+  report_cmd
+      ->add_option("--rules", report_flags.scan.rule_dirs, "Extra rule directory (repeatable)")
+      ->expected(1)
+      ->take_all();
+  report_cmd->add_option("--baseline", report_flags.scan.baseline_path,
+                         "Set aside the findings recorded in this baseline");
+  report_cmd->add_option("--new-since", report_flags.scan.new_since,
+                         "Add a 'what changed' section: threats added and removed since this "
+                         "git revision (its merge-base with HEAD)");
+  report_cmd
+      ->add_option("--fail-on", report_flags.scan.fail_on,
+                   "Severity counted as blocking in the verdict (default: high)")
+      ->check(CLI::IsMember({"critical", "high", "medium", "low", "none"}));
+  report_cmd->add_flag("--no-gitignore", report_flags.scan.no_gitignore,
+                       "Read files that .gitignore excludes");
+  report_cmd->add_flag("--no-progress", report_flags.scan.no_progress,
+                       "Never show progress on standard error");
+  add_limit_options(*report_cmd, report_flags.scan.limits);
+  report_cmd->add_option("--today", report_flags.scan.today, "Date for suppression expiry")
+      ->group("");
+  CLI::Option* report_fail_on = report_cmd->get_option("--fail-on");
+
   CLI::App* rules_cmd = app.add_subcommand("rules", "List the rules (text, markdown or json)");
   std::string rules_format = "text";
   std::vector<std::string> rules_dirs;
@@ -811,6 +916,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       return run_scan_command(*scan, format, output, flags, out, err, terminal);
     }
     if (graph_cmd->parsed()) return run_graph_command(graph_flags, out, err, terminal);
+    if (report_cmd->parsed()) {
+      report_flags.scan.fail_on_given = report_fail_on->count() > 0;
+      return run_report_command(report_flags, out, err, terminal);
+    }
     if (baseline_create->parsed()) {
       baseline_flags.no_progress = true;
       return run_baseline_create(baseline_flags, baseline_output, out, err, terminal);

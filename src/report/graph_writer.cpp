@@ -11,7 +11,7 @@ using Json = nlohmann::ordered_json;
 // Raise only for a change that removes, renames or retypes a field; docs/graph.md.
 constexpr int kGraphSchemaVersion = 1;
 
-constexpr std::string_view kRiskyColour = "#c92a2a";
+constexpr std::string_view kRiskyColour = kRiskyLinkColour;
 
 struct SeverityStyle {
   core::Severity severity;
@@ -144,6 +144,12 @@ Json location_json(const core::SourceLoc& loc) {
 std::string where(const core::SourceLoc& loc) { return loc.file.empty() ? "" : to_string(loc); }
 
 }  // namespace
+
+SeverityColours severity_colours(std::optional<core::Severity> severity) {
+  if (!severity) return {"#ffffff", "#868e96"};
+  const SeverityStyle& style = style_of(*severity);
+  return {style.fill, style.stroke};
+}
 
 std::string mermaid_text(std::string_view text) {
   std::string out;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -24,6 +25,16 @@ void write_mermaid(const Topology& topology, std::ostream& out);
 void write_dot(const Topology& topology, std::ostream& out);
 /// {"schema_version", "nodes", "edges", "omitted"}: see docs/graph.md.
 void write_graph_json(const Topology& topology, std::ostream& out);
+
+/// The colours a node gets for its worst open finding (none: a neutral grey), shared by every
+/// drawing so a severity looks the same in each.
+struct SeverityColours {
+  std::string_view fill;
+  std::string_view stroke;
+};
+SeverityColours severity_colours(std::optional<core::Severity> severity);
+/// The colour of a risky link.
+inline constexpr std::string_view kRiskyLinkColour = "#c92a2a";
 
 /// Text for inside a quoted Mermaid label: quotes, '#', '%' and backticks as Mermaid entity
 /// codes, '<', '>' and '&' as HTML entities.

@@ -355,3 +355,35 @@ TEST_CASE("the Markdown summary folds the topology after the counts") {
   CHECK(run.out.find("```mermaid\nflowchart LR\n", section) != std::string::npos);
   CHECK(section < run.out.find("### Findings"));
 }
+
+TEST_CASE("fermata report: the demo's threat model in both formats; examples current") {
+  const Run markdown = fermata_run({"report", source("fixtures/demo"), "--no-progress"});
+  CHECK(markdown.code == 0);  // a document, not a gate: 0 although the demo has findings
+  CHECK(markdown.out.rfind("# Threat model: demo\n", 0) == 0);
+  CHECK(markdown.out.find("```mermaid\nflowchart LR\n") != std::string::npos);
+  CHECK(markdown.out.find("### L7 Agent Ecosystem") != std::string::npos);
+  CHECK_MESSAGE(markdown.out == slurp(source("docs/examples/demo-threat-model.md")),
+                "docs/examples/demo-threat-model.md is stale: run scripts/examples.sh");
+  const Run html =
+      fermata_run({"report", source("fixtures/demo"), "--no-progress", "--format", "html"});
+  CHECK(html.code == 0);
+  CHECK(html.out.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK_MESSAGE(html.out == slurp(source("docs/examples/demo-threat-model.html")),
+                "docs/examples/demo-threat-model.html is stale: run scripts/examples.sh");
+
+  TempDir out;
+  const std::string file = (out.path / "model.html").string();
+  const Run to_file = fermata_run(
+      {"report", source("fixtures/demo"), "--no-progress", "--format", "html", "-o", file});
+  CHECK(to_file.code == 0);
+  CHECK(to_file.out.empty());
+  CHECK(slurp(file) == html.out);
+
+  CHECK(fermata_run({"report", source("fixtures/demo"), "--format", "pdf"}).code == 2);
+  CHECK(fermata_run({"report", "/definitely/not/here"}).code == 2);
+  CHECK(
+      fermata_run({"report", source("fixtures/demo"), "--baseline", "/definitely/not/here"}).code ==
+      2);
+  CHECK(fermata_run({"report", source("fixtures/demo"), "-o", "/definitely/not/here/x.md"}).code ==
+        2);
+}
