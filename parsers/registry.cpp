@@ -2,9 +2,9 @@
 #include <memory>
 #include <vector>
 
-#include "parsers/agents/card_gateway_parsers.hpp"
 #include "parsers/agents/adk_agent_config.hpp"
 #include "parsers/agents/cagent_config.hpp"
+#include "parsers/agents/card_gateway_parsers.hpp"
 #include "parsers/agents/crewai_config.hpp"
 #include "parsers/agents/kagent_resources.hpp"
 #include "parsers/coding/codex_config.hpp"

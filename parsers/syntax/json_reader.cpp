@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/utf8.hpp"
+
 namespace fermata::syntax {
 namespace {
 
@@ -27,43 +29,6 @@ struct ParseAbort {
 };
 
 core::Span span_of(Pos start, Pos end) { return {start.line, start.column, end.line, end.column}; }
-
-bool is_continuation(unsigned char c) { return (c & 0xC0U) == 0x80U; }
-
-/// Length of the UTF-8 sequence starting at `text[i]`, or 0 if it is not well formed
-/// (overlong forms, surrogates and values above U+10FFFF are rejected as RFC 3629 asks).
-size_t utf8_sequence_length(std::string_view text, size_t i) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  if (lead < 0x80U) return 1;
-  size_t length = 0;
-  unsigned char low = 0x80U;
-  unsigned char high = 0xBFU;
-  if (lead >= 0xC2U && lead <= 0xDFU) {
-    length = 2;
-  } else if (lead >= 0xE0U && lead <= 0xEFU) {
-    length = 3;
-    if (lead == 0xE0U) low = 0xA0U;
-    if (lead == 0xEDU) high = 0x9FU;
-  } else if (lead >= 0xF0U && lead <= 0xF4U) {
-    length = 4;
-    if (lead == 0xF0U) low = 0x90U;
-    if (lead == 0xF4U) high = 0x8FU;
-  } else {
-    return 0;
-  }
-  if (text.size() - i < length) return 0;
-  const auto second = static_cast<unsigned char>(text[i + 1]);
-  if (second < low || second > high) return 0;
-  for (size_t k = 2; k < length; ++k) {
-    if (!is_continuation(static_cast<unsigned char>(text[i + k]))) return 0;
-  }
-  return length;
-}
-
-std::string hex_byte(unsigned char c) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  return {'0', 'x', kDigits[c >> 4U], kDigits[c & 0xFU]};
-}
 
 std::string code_point_name(uint32_t cp) {
   static constexpr char kDigits[] = "0123456789ABCDEF";
@@ -124,22 +89,6 @@ std::string where(Pos pos) {
   return "line " + std::to_string(pos.line) + ", column " + std::to_string(pos.column);
 }
 
-/// Names the encoding when the bytes are plainly UTF-16 or UTF-32 rather than UTF-8, so the
-/// user hears about the encoding instead of a confusing syntax error at column 2.
-const char* wide_encoding(std::string_view text) {
-  auto byte = [&](size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 1U; };
-  if (byte(0) == 0x00U && byte(1) == 0x00U && byte(2) == 0xFEU && byte(3) == 0xFFU) return "UTF-32";
-  if (byte(0) == 0xFFU && byte(1) == 0xFEU && byte(2) == 0x00U && byte(3) == 0x00U) return "UTF-32";
-  if ((byte(0) == 0xFFU && byte(1) == 0xFEU) || (byte(0) == 0xFEU && byte(1) == 0xFFU)) {
-    return "UTF-16";
-  }
-  const size_t probe = text.size() < 4 ? text.size() : 4;
-  size_t zeros = 0;
-  for (size_t i = 0; i < probe; ++i) zeros += byte(i) == 0x00U ? 1 : 0;
-  if (zeros == 0) return nullptr;
-  return zeros >= 3 && probe == 4 ? "UTF-32" : "UTF-16";
-}
-
 /// A hand-written parser rather than nlohmann's, because every value needs the place it was
 /// written. Containers live on an explicit stack so hostile nesting cannot exhaust the
 /// call stack; depth is still bounded by Limits::max_depth.
@@ -197,14 +146,14 @@ class JsonParser {
       column_ = 1;
       return;
     }
-    const size_t length = utf8_sequence_length(text_, pos_);
+    const size_t length = core::utf8_sequence_length(text_, pos_);
     pos_ += length == 0 ? 1 : length;
     ++column_;
   }
 
   /// Validates the whole file first, so the parser can then step by whole code points.
   void check_encoding() {
-    if (const char* wide = wide_encoding(text_)) {
+    if (const char* wide = core::wide_encoding(text_)) {
       fail(DiagCode::kEncoding, std::string("file is ") + wide + "; fermata reads UTF-8", Pos{});
     }
     if (text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);
@@ -218,10 +167,10 @@ class JsonParser {
         pos.column = 1;
         continue;
       }
-      const size_t length = utf8_sequence_length(text_, i);
+      const size_t length = core::utf8_sequence_length(text_, i);
       if (length == 0) {
-        fail(DiagCode::kEncoding, "invalid UTF-8 byte " + hex_byte(c) + "; fermata reads UTF-8",
-             pos);
+        fail(DiagCode::kEncoding,
+             "invalid UTF-8 byte " + core::hex_byte(c) + "; fermata reads UTF-8", pos);
       }
       i += length;
       ++pos.column;
@@ -235,8 +184,8 @@ class JsonParser {
     if (c == '\n' || c == '\r') return "end of line";
     if (c < 0x20U || c == 0x7FU) return "control character " + code_point_name(c);
     if (c < 0x80U) return std::string("'") + static_cast<char>(c) + "'";
-    const size_t length = utf8_sequence_length(text_, pos_);
-    if (length == 0) return "byte " + hex_byte(c);
+    const size_t length = core::utf8_sequence_length(text_, pos_);
+    if (length == 0) return "byte " + core::hex_byte(c);
     return "'" + std::string(text_.substr(pos_, length)) + "' (" +
            code_point_name(decode_utf8(text_, pos_, length)) + ")";
   }
@@ -624,7 +573,7 @@ class JsonParser {
         const auto d = static_cast<unsigned char>(peek());
         if (d == '"' || d == '\\' || d < 0x20U) break;
         ++pos_;
-        if (!is_continuation(d)) {
+        if (!core::is_utf8_continuation(d)) {
           last_ = here();
           ++column_;
         }

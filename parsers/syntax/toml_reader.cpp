@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/utf8.hpp"
+
 namespace fermata::syntax::toml_detail {
 
 /// Thrown where toml++ 3.3 would assert: a few of its parser's expectations are checked with
@@ -64,62 +66,10 @@ struct ParseAbort {
   throw ParseAbort{code, std::move(message), pos};
 }
 
-bool is_continuation(unsigned char c) { return (c & 0xC0U) == 0x80U; }
-
-/// Length of the well-formed UTF-8 sequence at `text[i]`, or 0 (RFC 3629: no overlong forms,
-/// surrogates or values above U+10FFFF).
-size_t utf8_sequence_length(std::string_view text, size_t i) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  if (lead < 0x80U) return 1;
-  size_t length = 0;
-  unsigned char low = 0x80U;
-  unsigned char high = 0xBFU;
-  if (lead >= 0xC2U && lead <= 0xDFU) {
-    length = 2;
-  } else if (lead >= 0xE0U && lead <= 0xEFU) {
-    length = 3;
-    if (lead == 0xE0U) low = 0xA0U;
-    if (lead == 0xEDU) high = 0x9FU;
-  } else if (lead >= 0xF0U && lead <= 0xF4U) {
-    length = 4;
-    if (lead == 0xF0U) low = 0x90U;
-    if (lead == 0xF4U) high = 0x8FU;
-  } else {
-    return 0;
-  }
-  if (text.size() - i < length) return 0;
-  const auto second = static_cast<unsigned char>(text[i + 1]);
-  if (second < low || second > high) return 0;
-  for (size_t k = 2; k < length; ++k) {
-    if (!is_continuation(static_cast<unsigned char>(text[i + k]))) return 0;
-  }
-  return length;
-}
-
-std::string hex_byte(unsigned char c) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  return {'0', 'x', kDigits[c >> 4U], kDigits[c & 0xFU]};
-}
-
-/// Names the encoding when the bytes are plainly UTF-16 or UTF-32 rather than UTF-8.
-const char* wide_encoding(std::string_view text) {
-  auto byte = [&](size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 1U; };
-  if (byte(0) == 0x00U && byte(1) == 0x00U && byte(2) == 0xFEU && byte(3) == 0xFFU) return "UTF-32";
-  if (byte(0) == 0xFFU && byte(1) == 0xFEU && byte(2) == 0x00U && byte(3) == 0x00U) return "UTF-32";
-  if ((byte(0) == 0xFFU && byte(1) == 0xFEU) || (byte(0) == 0xFEU && byte(1) == 0xFFU)) {
-    return "UTF-16";
-  }
-  const size_t probe = text.size() < 4 ? text.size() : 4;
-  size_t zeros = 0;
-  for (size_t i = 0; i < probe; ++i) zeros += byte(i) == 0x00U ? 1 : 0;
-  if (zeros == 0) return nullptr;
-  return zeros >= 3 && probe == 4 ? "UTF-32" : "UTF-16";
-}
-
 /// Refuses text that is not UTF-8 with the place of the first bad byte; toml++ would refuse it
 /// too, but without naming the encoding as the other readers do.
 void check_encoding(std::string_view text) {
-  if (const char* wide = wide_encoding(text)) {
+  if (const char* wide = core::wide_encoding(text)) {
     fail(DiagCode::kEncoding, std::string("file is ") + wide + "; fermata reads UTF-8", Pos{});
   }
   Pos pos;
@@ -132,9 +82,10 @@ void check_encoding(std::string_view text) {
       pos.column = 1;
       continue;
     }
-    const size_t length = utf8_sequence_length(text, i);
+    const size_t length = core::utf8_sequence_length(text, i);
     if (length == 0) {
-      fail(DiagCode::kEncoding, "invalid UTF-8 byte " + hex_byte(c) + "; fermata reads UTF-8", pos);
+      fail(DiagCode::kEncoding, "invalid UTF-8 byte " + core::hex_byte(c) + "; fermata reads UTF-8",
+           pos);
     }
     i += length;
     ++pos.column;
@@ -202,7 +153,7 @@ class ShapeScan {
       ++i_;
       return;
     }
-    const size_t length = utf8_sequence_length(text_, i_);
+    const size_t length = core::utf8_sequence_length(text_, i_);
     i_ += length == 0 ? 1 : length;
     ++pos_.column;
   }
@@ -280,7 +231,7 @@ class ShapeScan {
     const auto byte = static_cast<unsigned char>(c);
     const std::string found = byte > 0x20U && byte < 0x7FU ? "'" + std::string(1, c) + "'"
                               : c == '\n' || c == '\r'     ? "the end of the line"
-                                                           : "byte " + hex_byte(byte);
+                                                           : "byte " + core::hex_byte(byte);
     fail(DiagCode::kTomlSyntax, "expected a key in the table header, found " + found,
          Pos{pos_.line, column});
   }
@@ -437,7 +388,7 @@ class LineIndex {
     const size_t end = line < starts_.size() ? starts_[line] - 1 : text_.size();
     uint32_t width = 0;
     for (size_t i = begin; i < end; ++i) {
-      if (!is_continuation(static_cast<unsigned char>(text_[i]))) ++width;
+      if (!core::is_utf8_continuation(static_cast<unsigned char>(text_[i]))) ++width;
     }
     return width;
   }
@@ -448,7 +399,7 @@ class LineIndex {
     size_t i = starts_[line - 1];
     for (uint32_t seen = 1; seen < column; ++seen) {
       if (i >= text_.size() || text_[i] == '\n') return std::string_view::npos;
-      const size_t length = utf8_sequence_length(text_, i);
+      const size_t length = core::utf8_sequence_length(text_, i);
       i += length == 0 ? 1 : length;
     }
     return i;

@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/utf8.hpp"
+
 namespace fermata::syntax {
 namespace {
 
@@ -41,56 +43,9 @@ struct ParseAbort {
   throw ParseAbort{code, std::move(message), pos};
 }
 
-bool is_continuation(unsigned char c) { return (c & 0xC0U) == 0x80U; }
-
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 bool is_break(char c) { return c == '\n' || c == '\r'; }
 bool is_space(char c) { return is_blank(c) || is_break(c); }
-
-/// Length of the well-formed UTF-8 sequence at `text[i]`, or 0 (RFC 3629: no overlong forms,
-/// surrogates or values above U+10FFFF).
-size_t utf8_sequence_length(std::string_view text, size_t i) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  if (lead < 0x80U) return 1;
-  size_t length = 0;
-  unsigned char low = 0x80U;
-  unsigned char high = 0xBFU;
-  if (lead >= 0xC2U && lead <= 0xDFU) {
-    length = 2;
-  } else if (lead >= 0xE0U && lead <= 0xEFU) {
-    length = 3;
-    if (lead == 0xE0U) low = 0xA0U;
-    if (lead == 0xEDU) high = 0x9FU;
-  } else if (lead >= 0xF0U && lead <= 0xF4U) {
-    length = 4;
-    if (lead == 0xF0U) low = 0x90U;
-    if (lead == 0xF4U) high = 0x8FU;
-  } else {
-    return 0;
-  }
-  if (text.size() - i < length) return 0;
-  const auto second = static_cast<unsigned char>(text[i + 1]);
-  if (second < low || second > high) return 0;
-  for (size_t k = 2; k < length; ++k) {
-    if (!is_continuation(static_cast<unsigned char>(text[i + k]))) return 0;
-  }
-  return length;
-}
-
-/// Names the encoding when the bytes are plainly UTF-16 or UTF-32 rather than UTF-8.
-const char* wide_encoding(std::string_view text) {
-  auto byte = [&](size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 1U; };
-  if (byte(0) == 0x00U && byte(1) == 0x00U && byte(2) == 0xFEU && byte(3) == 0xFFU) return "UTF-32";
-  if (byte(0) == 0xFFU && byte(1) == 0xFEU && byte(2) == 0x00U && byte(3) == 0x00U) return "UTF-32";
-  if ((byte(0) == 0xFFU && byte(1) == 0xFEU) || (byte(0) == 0xFEU && byte(1) == 0xFFU)) {
-    return "UTF-16";
-  }
-  const size_t probe = text.size() < 4 ? text.size() : 4;
-  size_t zeros = 0;
-  for (size_t i = 0; i < probe; ++i) zeros += byte(i) == 0x00U ? 1 : 0;
-  if (zeros == 0) return nullptr;
-  return zeros >= 3 && probe == 4 ? "UTF-32" : "UTF-16";
-}
 
 /// Maps byte offsets to line:column. Lines break at LF only, as yaml-cpp counts them, so our
 /// positions and yaml-cpp's marks agree. Columns count code points; a lead-byte count sampled
@@ -104,7 +59,7 @@ class SourceMap {
     for (size_t i = 0; i < text.size(); ++i) {
       if (i % kBlock == 0) lead_prefix_.push_back(leads);
       const auto c = static_cast<unsigned char>(text[i]);
-      if (!is_continuation(c)) ++leads;
+      if (!core::is_utf8_continuation(c)) ++leads;
       if (c == '\n') line_starts_.push_back(i + 1);
     }
     if (text.size() % kBlock == 0) lead_prefix_.push_back(leads);
@@ -131,7 +86,7 @@ class SourceMap {
     const size_t block = offset / kBlock;
     uint32_t count = lead_prefix_[block];
     for (size_t i = block * kBlock; i < offset; ++i) {
-      if (!is_continuation(static_cast<unsigned char>(text_[i]))) ++count;
+      if (!core::is_utf8_continuation(static_cast<unsigned char>(text_[i]))) ++count;
     }
     return count;
   }
@@ -424,7 +379,7 @@ class SourceText {
 
   /// Offset just past the character whose first byte is at `i`.
   [[nodiscard]] size_t after(size_t i) const {
-    return i + std::max<size_t>(1, i < text_.size() ? utf8_sequence_length(text_, i) : 1);
+    return i + std::max<size_t>(1, i < text_.size() ? core::utf8_sequence_length(text_, i) : 1);
   }
 
   /// Skips the tag and anchor written before a node's content.
@@ -459,7 +414,7 @@ class SourceText {
     const size_t p = skip_properties(start);
     if (p >= text_.size()) return std::min(start, text_.size());
     size_t end = std::min(content_end(p, value), text_.size() - 1);
-    while (end > p && is_continuation(static_cast<unsigned char>(text_[end]))) --end;
+    while (end > p && core::is_utf8_continuation(static_cast<unsigned char>(text_[end]))) --end;
     return end;
   }
 
@@ -926,13 +881,10 @@ Pos mark_pos(const YAML::Mark& mark, std::string_view text, const SourceMap& map
 
 void check_encoding(std::string_view text, const SourceMap& map) {
   for (size_t i = 0; i < text.size();) {
-    const size_t length = utf8_sequence_length(text, i);
+    const size_t length = core::utf8_sequence_length(text, i);
     if (length == 0) {
-      static constexpr char kDigits[] = "0123456789ABCDEF";
       const auto c = static_cast<unsigned char>(text[i]);
-      fail(DiagCode::kEncoding,
-           std::string("invalid UTF-8 byte 0x") + kDigits[c >> 4U] + kDigits[c & 0xFU] +
-               "; fermata reads UTF-8",
+      fail(DiagCode::kEncoding, "invalid UTF-8 byte " + core::hex_byte(c) + "; fermata reads UTF-8",
            map.at(i));
     }
     i += length;
@@ -967,7 +919,7 @@ std::optional<Document> read_yaml(std::string_view path, std::string_view text,
   const auto loc = [&](Pos pos) {
     return core::SourceLoc{std::string(path), {pos.line, pos.column, pos.line, pos.column}};
   };
-  if (const char* wide = wide_encoding(text)) {
+  if (const char* wide = core::wide_encoding(text)) {
     sink.report(DiagCode::kEncoding, std::string("file is ") + wide + "; fermata reads UTF-8",
                 loc(Pos{}));
     return std::nullopt;
