@@ -6,6 +6,9 @@
 # Extra arguments go to fermata_bench (e.g. --sizes 100,1000 --repeat 1); see --help.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# On a fresh machine: the build packages (and libyaml), installed with apt-get as the README's
+# commands do.
+scripts/setup.sh --bench
 build_dir="${FERMATA_BENCH_BUILD:-build-bench}"
 # Repositories live in memory (tmpfs) when it can be had: on disk, a machine that reclaims
 # page cache eagerly makes runs wait for the disk, and the figures measure the disk.

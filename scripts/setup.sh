@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what fermata needs to build (and, with --test, to run its test suite) from
+# Installs what fermata needs to build (with --test, to run its test suite; with --bench, the
+# benchmark's packages, without building) from
 # Debian's packages, then configures and builds it in build/. Safe to run again: packages
 # already present are not reinstalled and the build is incremental.
 set -euo pipefail
@@ -18,9 +19,14 @@ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || test_packag
 packages=("${build_packages[@]}")
 build_type=RelWithDebInfo
 werror=OFF
+# --bench: the benchmark's packages only (libyaml is timed beside yaml-cpp); it builds itself.
+build=true
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(${test_packages[@]+"${test_packages[@]}"})
   werror=ON
+elif [[ "${1:-}" == "--bench" ]]; then
+  packages+=(libyaml-dev)
+  build=false
 fi
 
 missing=()
@@ -35,5 +41,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="$build_type" -DFERMATA_WERROR="$werror" >/dev/null
-cmake --build build --parallel "$(nproc)"
+if [[ "$build" == true ]]; then
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="$build_type" -DFERMATA_WERROR="$werror" >/dev/null
+  cmake --build build --parallel "$(nproc)"
+fi
