@@ -14,22 +14,14 @@ using model::Value;
 
 namespace {
 
+using testing::find;
+using testing::loc;
 using testing::Parsed;
-
-std::string slurp(const std::string& relative) {
-  return testing::format_fixture("agents/" + relative);
-}
+using testing::slurp;
 
 Parsed parse(const std::string& path, const std::string& text) {
   return testing::parse_with(parsers::AdkAgentConfigParser(), path, text);
 }
-
-const model::Entity& find(const model::Graph& graph, model::EntityKind kind,
-                          const std::string& name) {
-  return testing::find_entity(graph, kind, name);
-}
-
-std::string loc(const Value* value) { return testing::line_column(value); }
 
 }  // namespace
 

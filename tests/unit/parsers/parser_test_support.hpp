@@ -25,6 +25,11 @@ inline std::string format_fixture(const std::string& relative) {
   return buffer.str();
 }
 
+/// A file under fixtures/formats/agents/.
+inline std::string slurp(const std::string& relative) {
+  return format_fixture("agents/" + relative);
+}
+
 struct Parsed {
   model::Graph graph;
   core::DiagnosticSink sink;
@@ -44,8 +49,8 @@ inline Parsed parse_with(const parsers::Parser& parser, const std::string& path,
 }
 
 /// The entity of that kind and name; fails the test when there is none.
-inline const model::Entity& find_entity(const model::Graph& graph, model::EntityKind kind,
-                                        const std::string& name) {
+inline const model::Entity& find(const model::Graph& graph, model::EntityKind kind,
+                                 const std::string& name) {
   for (const auto& e : graph.entities()) {
     if (e.kind == kind && e.name == name) return e;
   }
@@ -54,7 +59,7 @@ inline const model::Entity& find_entity(const model::Graph& graph, model::Entity
 }
 
 /// "line:column" of a value.
-inline std::string line_column(const model::Value* value) {
+inline std::string loc(const model::Value* value) {
   REQUIRE(value != nullptr);
   return std::to_string(value->loc.line()) + ":" + std::to_string(value->loc.column());
 }
